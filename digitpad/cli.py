@@ -1,0 +1,204 @@
+"""The command line: digitpad [predict | evaluate | train]; no command opens the window."""
+import argparse
+import csv
+import json
+import signal
+import sys
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from digitpad.data import DataError, describe_source, load_mnist
+from digitpad.paths import resolve_weights, user_weights
+from digitpad.preprocess import ImageError
+from digitpad.recognizer import Recognizer
+from digitpad.weights import WeightsError
+
+
+def main(argv=None):
+    args = _parser().parse_args(argv)
+    if args.command is None:
+        from digitpad.gui.app import run
+
+        return run(weights=args.weights)
+    try:
+        return args.handler(args)
+    except (WeightsError, DataError) as error:
+        print(f"digitpad: {error}", file=sys.stderr)
+        return 2
+
+
+def _parser():
+    parser = argparse.ArgumentParser(prog="digitpad", description="Recognise handwritten digits.")
+    parser.add_argument("--weights", help="weights file (default: yours if trained, else the shipped one)")
+    commands = parser.add_subparsers(dest="command", title="commands")
+
+    predict = commands.add_parser("predict", help="recognise image files")
+    predict.add_argument("files", nargs="+", metavar="FILE", help="image files; - asks for paths one by one")
+    predict.add_argument("--json", action="store_true", help="one JSON object per line")
+    _add_common(predict)
+    predict.set_defaults(handler=_predict)
+
+    evaluate = commands.add_parser("evaluate", help="accuracy and confusion matrix")
+    source = evaluate.add_mutually_exclusive_group()
+    source.add_argument("--data", help="MNIST folder or .npz (default: $DIGITPAD_MNIST or download)")
+    source.add_argument("--images", help="folder of images with labels.csv (file,label)")
+    _add_common(evaluate)
+    evaluate.set_defaults(handler=_evaluate)
+
+    train = commands.add_parser("train", help="train on MNIST and keep the best weights")
+    train.add_argument("--epochs", type=int, default=5)
+    train.add_argument("--batch-size", type=int, default=32)
+    train.add_argument("--data", help="MNIST folder or .npz (default: $DIGITPAD_MNIST or download)")
+    train.add_argument("--out", help=f"where to write (default: {user_weights()})")
+    train.add_argument("--fresh", action="store_true", help="start from scratch, not from the current weights")
+    train.add_argument("--augment", action="store_true", help="random rotation, shift, zoom, stroke width")
+    train.add_argument("--seed", type=int)
+    train.add_argument("--weights", dest="weights", default=argparse.SUPPRESS, help="weights to resume from")
+    train.set_defaults(handler=_train)
+    return parser
+
+
+def _add_common(parser):
+    parser.add_argument("--weights", default=argparse.SUPPRESS, help="weights file to use")
+    parser.add_argument("--no-frame", action="store_true", help="the tutorial's preprocessing alone")
+
+
+def _predict(args):
+    recognizer = Recognizer.load(args.weights, framed=not args.no_frame)
+    paths = _prompted_paths() if args.files == ["-"] else args.files
+    failures = 0
+    for path in paths:
+        try:
+            probabilities = recognizer.probabilities(path)
+        except ImageError as error:
+            failures += 1
+            print(json.dumps({"file": path, "digit": None, "error": str(error)}) if args.json
+                  else f"{path}: error: {error}", flush=True)
+            continue
+        digit = int(probabilities.argmax())
+        confidence = float(probabilities[digit])
+        if args.json:
+            print(json.dumps({"file": path, "digit": digit, "confidence": round(confidence, 6),
+                              "probabilities": [round(float(p), 6) for p in probabilities]}), flush=True)
+        else:
+            print(f"{path}: {digit} ({confidence:.1%})", flush=True)
+    return 1 if failures else 0
+
+
+def _prompted_paths():
+    """The tutorial's loop: ask for a path until end of input (Ctrl-D)."""
+    while True:
+        try:
+            path = input("image path (Ctrl-D to end): ").strip()
+        except EOFError:
+            print(file=sys.stderr)
+            return
+        if path:
+            yield path
+
+
+def _evaluate(args):
+    recognizer = Recognizer.load(args.weights, framed=not args.no_frame)
+    if args.images:
+        predictions, labels = _predict_folder(recognizer, Path(args.images))
+        source = args.images
+    else:
+        _, (x_test, labels) = load_mnist(args.data)
+        predictions = recognizer.probabilities_of_pixels(x_test / 255.0).argmax(axis=1)
+        source = f"MNIST test ({describe_source(args.data)})"
+    failed = int(np.sum(predictions < 0))
+    print(f"weights: {recognizer.weights.path}")
+    print(f"images:  {len(labels)} from {source}")
+    if failed:
+        print(f"unusable (blank or unreadable, counted wrong): {failed}")
+    print(f"accuracy: {np.mean(predictions == labels):.2%}")
+    print(format_confusion(confusion_matrix(labels, predictions)))
+    return 0
+
+
+def _predict_folder(recognizer, folder):
+    """Predicted digits (-1 where an image is unusable) and labels for a folder with labels.csv."""
+    table = folder / "labels.csv"
+    if not table.is_file():
+        raise DataError(f"{folder}: no labels.csv (file,label)")
+    with open(table, newline="") as f:
+        rows = [(folder / row["file"], int(row["label"])) for row in csv.DictReader(f)]
+    predictions = []
+    for path, _ in rows:
+        try:
+            predictions.append(int(recognizer.probabilities(path).argmax()))
+        except ImageError:
+            predictions.append(-1)
+    return np.array(predictions), np.array([label for _, label in rows])
+
+
+def confusion_matrix(labels, predictions, classes=10):
+    """Counts of (true, predicted) pairs; unusable images (prediction -1) are left out."""
+    matrix = np.zeros((classes, classes), dtype=int)
+    usable = predictions >= 0
+    np.add.at(matrix, (labels[usable], predictions[usable]), 1)
+    return matrix
+
+
+def format_confusion(matrix):
+    """Per-class accuracy and the confusion matrix (rows: true digit, columns: predicted)."""
+    lines = ["true  " + "".join(f"{d:>6}" for d in range(len(matrix))) + "   accuracy"]
+    for digit, row in enumerate(matrix):
+        accuracy = row[digit] / row.sum() if row.sum() else float("nan")
+        lines.append(f"{digit:>4}  " + "".join(f"{n:>6}" for n in row) + f"   {accuracy:8.2%}")
+    return "\n".join(lines)
+
+
+def _train(args):
+    data = load_mnist(args.data)
+    start_from = None if args.fresh else resolve_weights(args.weights)
+    if start_from is not None and not start_from.is_file():
+        print(f"no weights at {start_from}: training from scratch")
+        start_from = None
+    out = Path(args.out).expanduser() if args.out else user_weights()
+    print(f"data: {describe_source(args.data)}")
+    print(f"resuming from: {start_from or 'scratch'}")
+    print(f"writing to: {out}")
+
+    from digitpad.training import train  # imports TensorFlow: only now
+
+    cancel = threading.Event()
+    previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())  # Ctrl-C keeps the best so far
+    try:
+        result = train(data, out, start_from=start_from, epochs=args.epochs, batch_size=args.batch_size,
+                       augment=args.augment, seed=args.seed, on_progress=_print_progress, cancel=cancel)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    from digitpad.model import build_model
+
+    build_model().summary()
+    print(format_history(result.history))
+    if result.cancelled:
+        print("cancelled")
+    if result.saved:
+        print(f"saved the best weights ({result.best_accuracy:.2%} on MNIST test) to {result.out}")
+    elif result.start_accuracy is not None:
+        print(f"no epoch beat the starting weights ({result.start_accuracy:.2%}): {result.out} unchanged")
+    else:
+        print(f"no epoch completed: {result.out} unchanged")
+    return 130 if result.cancelled else 0
+
+
+def _print_progress(progress):
+    logs = progress.logs
+    line = (f"epoch {progress.epoch + 1}/{progress.epochs}  batch {progress.batch}/{progress.batches}"
+            f"  loss {logs.get('loss', float('nan')):.4f}"
+            f"  accuracy {logs.get('sparse_categorical_accuracy', float('nan')):.4f}")
+    if progress.epoch_done:
+        print(f"\r{line}  val_accuracy {logs['val_sparse_categorical_accuracy']:.4f}", flush=True)
+    elif sys.stdout.isatty():
+        print(f"\r{line}", end="", flush=True)
+
+
+def format_history(history):
+    lines = ["epoch      loss  accuracy  val_loss  val_accuracy  seconds"]
+    lines += [f"{r.epoch:>5}  {r.loss:8.4f}  {r.accuracy:8.4f}  {r.val_loss:8.4f}  {r.val_accuracy:12.4f}  {r.seconds:7.1f}"
+              for r in history]
+    return "\n".join(lines)

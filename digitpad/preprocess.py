@@ -1,0 +1,149 @@
+"""From a picture of a handwritten digit to the 28x28 input the model expects.
+
+Pure numpy + Pillow (recognising must not import TensorFlow). Two pipelines:
+- tutorial_pixels: the tutorial's recipe exactly (resize to 28x28, grey, < 200 is ink);
+- mnist_pixels: makes real handwriting look like MNIST first, the way MNIST itself
+  was made: find the ink, fit it into a 20x20 box, centre it by its centre of mass.
+"""
+import warnings
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageFilter, ImageOps
+
+INK_THRESHOLD = 200  # tutorial: a grey level below 200 is ink
+SIZE = 28
+BOX = 20  # MNIST fits each digit into 20x20, then centres it in 28x28
+MAX_SIDE = 1024  # larger photos are shrunk first: a digit needs no more
+MIN_INK_FRACTION = 0.0005  # less ink than this is a blank image, not a digit
+
+
+class ImageError(ValueError):
+    """An image that cannot be used, with a message fit for the user."""
+
+
+class BlankImageError(ImageError):
+    """The image holds no ink: there is no digit to recognise."""
+
+
+def open_image(source):
+    """Open a path or a PIL image as an upright greyscale 'L' image of dark ink on light paper.
+
+    Applies EXIF orientation, takes the first frame of an animation, puts transparency
+    on white, scales 16-bit grey to 8 bits and shrinks very large photos.
+    """
+    if isinstance(source, Image.Image):
+        return _normalise(source, "image")
+    path = Path(source)
+    if path.is_dir():
+        raise ImageError(f"{path} is a folder, not an image")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                return _normalise(image, path)
+    except FileNotFoundError:
+        raise ImageError(f"{path} does not exist") from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageError(f"{path} is too large to be a photo of a digit") from None
+    except (OSError, SyntaxError, ValueError) as error:  # what Pillow raises for bad files
+        raise ImageError(f"{path} is not an image digitpad can read ({error})") from None
+
+
+def _normalise(image, name):
+    image.seek(0)
+    image = ImageOps.exif_transpose(image)
+    image.draft("L", (MAX_SIDE, MAX_SIDE))  # JPEG: decode at a reduced size, fast
+    if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        image = _sixteen_bit_to_grey(image)
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        image = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba)
+    grey = image.convert("L")
+    if grey.width < 1 or grey.height < 1:
+        raise ImageError(f"{name} has no pixels")
+    grey.thumbnail((MAX_SIDE, MAX_SIDE), Image.LANCZOS)
+    return grey
+
+
+def _sixteen_bit_to_grey(image):
+    pixels = np.asarray(image, dtype=np.float64)
+    top = 65535.0 if pixels.max() > 255 else 255.0
+    return Image.fromarray(np.clip(pixels * (255.0 / top), 0, 255).astype(np.uint8), "L")
+
+
+def tutorial_pixels(image):
+    """The tutorial's preprocessing, vectorised: 28x28 floats, 1.0 where ink."""
+    grey = np.asarray(image.resize((SIZE, SIZE), Image.LANCZOS).convert("L"))
+    return (grey < INK_THRESHOLD).astype(np.float32)
+
+
+def ink_mask(grey_image):
+    """Boolean mask of the ink, at full resolution.
+
+    Paper brightness is estimated locally and divided out, so a dim or unevenly lit
+    photo keeps white paper; on clean white paper this is the tutorial's "< 200".
+    Light ink on dark paper (as in MNIST) is inverted first.
+    """
+    grey = np.asarray(grey_image, dtype=np.float32)
+    darkest, brightest = np.percentile(grey, [1, 99])
+    if np.median(_border(grey)) < (darkest + brightest) / 2:  # the background is the dark side
+        grey = 255.0 - grey
+    paper = _paper_brightness(grey)
+    return grey * (255.0 / paper) < INK_THRESHOLD
+
+
+def _border(pixels):
+    return np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
+
+
+def _paper_brightness(grey):
+    """Local brightness of the paper: the brightest nearby pixels, at low resolution."""
+    height, width = grey.shape
+    scale = min(1.0, 64 / max(height, width))
+    small = Image.fromarray(grey.astype(np.uint8)).resize(
+        (max(1, round(width * scale)), max(1, round(height * scale))), Image.BOX
+    )
+    paper = small.filter(ImageFilter.MaxFilter(9)).resize((width, height), Image.BILINEAR)
+    return np.maximum(np.asarray(paper, dtype=np.float32), 32.0)
+
+
+def frame(mask):
+    """Crop the ink, fit its longer side into 20 px, centre by centre of mass in 28x28."""
+    if mask.sum() < max(1, MIN_INK_FRACTION * mask.size):
+        raise BlankImageError("no digit found: the image is blank")
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    ink = mask[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    height, width = ink.shape
+    scale = BOX / max(height, width)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    digit = Image.fromarray(ink.astype(np.uint8) * 255).resize(size, Image.LANCZOS)
+    digit = np.asarray(digit, dtype=np.float32) / 255.0
+    return _centre_by_mass(digit)
+
+
+def _centre_by_mass(digit):
+    height, width = digit.shape
+    total = digit.sum()
+    cy = (digit.sum(axis=1) @ np.arange(height)) / total
+    cx = (digit.sum(axis=0) @ np.arange(width)) / total
+    top = int(np.clip(round(SIZE / 2 - 0.5 - cy), 0, SIZE - height))
+    left = int(np.clip(round(SIZE / 2 - 0.5 - cx), 0, SIZE - width))
+    out = np.zeros((SIZE, SIZE), dtype=np.float32)
+    out[top : top + height, left : left + width] = digit
+    return out
+
+
+def mnist_pixels(image, framed=True):
+    """The app's pipeline: any image of a digit -> 28x28 floats in 0..1, ink = 1.
+
+    framed=False gives the tutorial's pipeline alone. Raises BlankImageError when
+    there is no ink, ImageError when the image cannot be read.
+    """
+    grey = open_image(image)
+    if not framed:
+        pixels = tutorial_pixels(grey)
+        if not pixels.any():
+            raise BlankImageError("no digit found: the image is blank")
+        return pixels
+    return frame(ink_mask(grey))

@@ -1,0 +1,203 @@
+"""Training the tutorial's model on MNIST, with progress reports and cancel.
+
+Follows the tutorial: pixels / 255, Adam, batch 32, 5 epochs, validation on the
+test set every epoch, only the best weights kept (ModelCheckpoint), resuming from
+existing weights. Weights are written atomically: a crash or a cancel leaves the
+previous file as it was.
+"""
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter is not for users
+
+import keras  # noqa: E402
+import numpy as np
+
+from digitpad.model import build_model, load_weights_into
+from digitpad.weights import atomic_path, write_attributes
+
+ACCURACY = "sparse_categorical_accuracy"
+VAL_ACCURACY = f"val_{ACCURACY}"
+REPORT_INTERVAL = 0.1  # seconds between batch progress reports
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Passed to on_progress while training runs (from the training thread)."""
+
+    epoch: int  # 0-based
+    epochs: int
+    batch: int  # batches done in this epoch
+    batches: int  # batches per epoch
+    logs: dict  # running loss and accuracy; at the end of an epoch also val_ ones
+    epoch_done: bool = False
+
+
+@dataclass(frozen=True)
+class EpochRecord:
+    epoch: int  # 1-based, as printed
+    loss: float
+    accuracy: float
+    val_loss: float
+    val_accuracy: float
+    seconds: float
+
+
+@dataclass(frozen=True)
+class TrainingResult:
+    out: Path
+    history: list  # EpochRecord per completed epoch
+    start_accuracy: float | None  # test accuracy of the weights resumed from
+    best_accuracy: float | None  # test accuracy of the weights now in out
+    saved: bool  # whether out was (re)written
+    cancelled: bool
+
+
+def scale(images):
+    """uint8 MNIST images -> float32 in 0..1, as the tutorial does (x / 255)."""
+    return np.asarray(images, dtype=np.float32) / 255.0
+
+
+def train(
+    data,
+    out,
+    *,
+    start_from=None,
+    epochs=5,
+    batch_size=32,
+    augment=False,
+    seed=None,
+    on_progress=None,
+    cancel=None,
+    model=None,
+):
+    """Train and keep the best weights in `out`; return a TrainingResult.
+
+    data: ((x_train, y_train), (x_test, y_test)) as from data.load_mnist.
+    start_from: weights to resume from (None trains from scratch).
+    cancel: a threading.Event; setting it stops within a batch or two, keeping the
+    best weights saved so far, or the previous file if nothing improved.
+    model: an already built model (for tests and benchmarks); normally built here.
+    """
+    if seed is not None:
+        keras.utils.set_random_seed(seed)
+    cancel = cancel or threading.Event()
+    (x_train, y_train), (x_test, y_test) = data
+    x_train, x_test = scale(x_train), scale(x_test)
+    model = model or build_model()
+    start_accuracy = None
+    if start_from is not None:
+        load_weights_into(model, start_from)
+        start_accuracy = model.evaluate(x_test, y_test, batch_size=256, verbose=0, return_dict=True)[ACCURACY]
+
+    out = Path(out)
+    reporter = _Reporter(epochs, on_progress, cancel)
+    with atomic_path(out) as partial:
+        checkpoint = _BestWeights(partial, cancel, start_accuracy)
+        model.fit(
+            **_training_input(x_train, y_train, batch_size, augment, seed),
+            validation_data=(x_test, y_test),
+            epochs=epochs,
+            callbacks=[reporter, checkpoint],
+            verbose=0,
+        )
+        saved = partial.stat().st_size > 0  # the checkpoint wrote only if an epoch beat the start
+        best_accuracy = float(checkpoint.best) if saved else start_accuracy
+        if saved:
+            write_attributes(partial, test_accuracy=best_accuracy, epochs=len(reporter.history))
+    return TrainingResult(
+        out=out,
+        history=reporter.history,
+        start_accuracy=start_accuracy,
+        best_accuracy=best_accuracy,
+        saved=saved,
+        cancelled=cancel.is_set(),
+    )
+
+
+def _training_input(x, y, batch_size, augment, seed):
+    """model.fit's training arguments: plain arrays as the tutorial, or an augmented dataset."""
+    if not augment:
+        return {"x": x, "y": y, "batch_size": batch_size}
+    from digitpad.augment import augmented_dataset
+
+    return {"x": augmented_dataset(x, y, batch_size, seed), "shuffle": False}  # the dataset shuffles
+
+
+class _BestWeights(keras.callbacks.ModelCheckpoint):
+    """ModelCheckpoint (weights only, best only, by test accuracy) that ignores a cancelled epoch."""
+
+    async_safe = True  # with save_freq="epoch" its batch hook does nothing
+
+    def __init__(self, path, cancel, start_accuracy):
+        super().__init__(
+            str(path),
+            monitor=VAL_ACCURACY,
+            mode="max",
+            save_best_only=True,
+            save_weights_only=True,
+            initial_value_threshold=start_accuracy,
+        )
+        self._cancel = cancel
+
+    def on_epoch_end(self, epoch, logs=None):
+        if not self._cancel.is_set():  # a cut-short epoch is never compared
+            super().on_epoch_end(epoch, logs)
+
+
+class _Reporter(keras.callbacks.Callback):
+    """Reports progress (throttled), records the per-epoch history, and stops on cancel."""
+
+    async_safe = True  # Keras may call the batch hook from its own thread: it only reports
+
+    def __init__(self, epochs, on_progress, cancel):
+        super().__init__()
+        self.epochs = epochs
+        self.history = []
+        self._on_progress = on_progress or (lambda progress: None)
+        self._cancel = cancel
+        self._epoch = 0
+        self._epoch_start = self._last_report = 0.0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
+        self._epoch_start = time.monotonic()
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if self._cancel.is_set():
+            self.model.stop_training = True
+
+    def on_test_batch_begin(self, batch, logs=None):
+        if self._cancel.is_set():
+            self.model.stop_evaluating = True
+
+    def on_train_batch_end(self, batch, logs=None):
+        now = time.monotonic()
+        batches = self.params["steps"]
+        if now - self._last_report >= REPORT_INTERVAL or batch + 1 == batches:
+            self._last_report = now
+            self._on_progress(Progress(self._epoch, self.epochs, batch + 1, batches, _floats(logs)))
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self._cancel.is_set():
+            return
+        logs = _floats(logs)
+        self.history.append(
+            EpochRecord(
+                epoch=epoch + 1,
+                loss=logs["loss"],
+                accuracy=logs[ACCURACY],
+                val_loss=logs["val_loss"],
+                val_accuracy=logs[VAL_ACCURACY],
+                seconds=time.monotonic() - self._epoch_start,
+            )
+        )
+        steps = self.params["steps"]
+        self._on_progress(Progress(epoch, self.epochs, steps, steps, logs, epoch_done=True))
+
+
+def _floats(logs):
+    return {key: float(value) for key, value in (logs or {}).items()}

@@ -1,0 +1,81 @@
+"""Reading and atomically writing Keras 3 ``.weights.h5`` files, without TensorFlow."""
+import os
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+from digitpad.network import DENSE_LAYERS
+
+
+class WeightsError(Exception):
+    """Weights that cannot be used, with a message fit for the user."""
+
+
+@dataclass(frozen=True)
+class Weights:
+    path: Path
+    params: list  # (kernel, bias) pairs in forward order
+    test_accuracy: float | None  # recorded by `digitpad train`, when known
+
+
+def read_weights(path):
+    path = Path(path)
+    if not path.is_file():
+        what = "is a folder, not a weights file" if path.is_dir() else "does not exist"
+        raise WeightsError(f"{path} {what}")
+    try:
+        with h5py.File(path, "r") as f:
+            params = [_read_dense(f, path, name, shapes) for name, shapes in DENSE_LAYERS.items()]
+            accuracy = f.attrs.get("test_accuracy")
+    except (OSError, KeyError, ValueError) as error:
+        raise WeightsError(f"{path} is not a readable weights file ({error})") from error
+    return Weights(path, params, None if accuracy is None else float(accuracy))
+
+
+def _read_dense(f, path, name, shapes):
+    group = f.get(f"{name}/vars")
+    if group is None:
+        raise WeightsError(f"{path} holds no layer '{name}': not weights of digitpad's model")
+    arrays = [np.asarray(group[str(i)], dtype=np.float32) for i in range(2)]
+    for array, expected in zip(arrays, shapes):
+        if array.shape != expected:
+            raise WeightsError(
+                f"{path}: layer '{name}' has shape {array.shape}, expected {expected}: "
+                "weights of another model"
+            )
+    return tuple(arrays)
+
+
+def write_attributes(path, **attributes):
+    with h5py.File(path, "a") as f:
+        f.attrs.update(attributes)
+
+
+@contextmanager
+def atomic_path(dest):
+    """Yield an empty temporary ``.weights.h5`` path beside dest; whatever is written
+    there replaces dest in one rename when the block ends.
+
+    If the block raises, or writes nothing, dest is left as it was.
+    """
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.stem}.", suffix=".partial.weights.h5", dir=dest.parent)
+    os.close(fd)
+    tmp = Path(tmp)
+    try:
+        yield tmp
+        if tmp.stat().st_size:
+            _fsync(tmp)
+            os.replace(tmp, dest)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _fsync(path):
+    with open(path, "rb") as f:
+        os.fsync(f.fileno())

@@ -1,0 +1,82 @@
+import gzip
+import struct
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from digitpad.paths import SHIPPED_WEIGHTS
+from digitpad.strokes import render_strokes
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+SHARED_MNIST = SHARED_DATA / "mnist"
+
+# Simple pad drawings (280x280 pad coordinates) that any decent model must recognise.
+DRAWN_DIGITS = {
+    1: [[(140, 40), (140, 240)]],
+    7: [[(70, 50), (210, 50), (120, 240)]],
+    0: [[(140, 40), (200, 80), (215, 140), (200, 200), (140, 240), (80, 200), (65, 140), (80, 80), (140, 40)]],
+}
+
+
+def write_idx(path, array, magic):
+    """Write a LeCun IDX file (gzipped when the name ends in .gz)."""
+    header = struct.pack(">I", magic) + b"".join(struct.pack(">I", n) for n in array.shape)
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "wb") as f:
+        f.write(header + array.astype(np.uint8).tobytes())
+
+
+def tiny_mnist(n_train=300, n_test=100, seed=0):
+    """Learnable stand-in for MNIST: each class is a bar at its own place, plus noise."""
+    rng = np.random.default_rng(seed)
+
+    def make(n):
+        labels = rng.integers(0, 10, n).astype(np.uint8)
+        images = rng.integers(0, 40, (n, 28, 28)).astype(np.uint8)
+        for image, label in zip(images, labels):
+            image[4 + 2 * label : 6 + 2 * label, 4:24] = 255
+        return images, labels
+
+    return make(n_train), make(n_test)
+
+
+@pytest.fixture
+def mnist_dir(tmp_path):
+    """A folder of gzipped IDX files holding tiny_mnist()."""
+    (x_train, y_train), (x_test, y_test) = tiny_mnist()
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    write_idx(folder / "train-images-idx3-ubyte.gz", x_train, 0x803)
+    write_idx(folder / "train-labels-idx1-ubyte.gz", y_train, 0x801)
+    write_idx(folder / "t10k-images-idx3-ubyte.gz", x_test, 0x803)
+    write_idx(folder / "t10k-labels-idx1-ubyte.gz", y_test, 0x801)
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path, monkeypatch):
+    """Never read or write the real per-user folder."""
+    monkeypatch.setenv("DIGITPAD_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("DIGITPAD_WEIGHTS", raising=False)
+    monkeypatch.delenv("DIGITPAD_MNIST", raising=False)
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def shipped_weights():
+    assert SHIPPED_WEIGHTS.is_file(), "the repo ships weights/mnist.weights.h5"
+    return SHIPPED_WEIGHTS
+
+
+@pytest.fixture
+def shared_mnist():
+    if not SHARED_MNIST.is_dir():
+        pytest.skip(f"needs the full MNIST in {SHARED_MNIST}")
+    from digitpad.data import load_mnist
+
+    return load_mnist(SHARED_MNIST)
+
+
+def drawing(digit, **placement):
+    return render_strokes(DRAWN_DIGITS[digit], **placement)

@@ -1,0 +1,122 @@
+import threading
+
+import numpy as np
+import pytest
+
+from conftest import tiny_mnist
+from digitpad.recognizer import Recognizer
+from digitpad.weights import WeightsError
+
+training = pytest.importorskip("digitpad.training")
+
+
+@pytest.fixture
+def data():
+    return tiny_mnist()
+
+
+def test_short_training_learns_and_saves(tmp_path, data):
+    out = tmp_path / "w.weights.h5"
+    reports = []
+    result = training.train(data, out, epochs=3, batch_size=16, seed=1, on_progress=reports.append)
+    assert result.saved and not result.cancelled
+    assert [r.epoch for r in result.history] == [1, 2, 3]
+    assert result.best_accuracy == max(r.val_accuracy for r in result.history)
+    assert result.best_accuracy > 0.8  # chance is 0.1
+    recognizer = Recognizer.load(out)
+    (_, _), (x_test, y_test) = data
+    accuracy = np.mean(recognizer.probabilities_of_pixels(x_test / 255.0).argmax(axis=1) == y_test)
+    assert accuracy == pytest.approx(result.best_accuracy, abs=1e-6)
+    assert recognizer.weights.test_accuracy == pytest.approx(result.best_accuracy)
+    assert list(tmp_path.iterdir()) == [out]  # no temporary file left behind
+
+
+def test_progress_reports_batches_and_epochs(tmp_path, data):
+    reports = []
+    training.train(data, tmp_path / "w.weights.h5", epochs=2, batch_size=16, on_progress=reports.append)
+    batches = reports[0].batches
+    assert batches == 19  # ceil(300 / 16)
+    ends = [r for r in reports if r.epoch_done]
+    assert [r.epoch for r in ends] == [0, 1]
+    assert all("val_sparse_categorical_accuracy" in r.logs for r in ends)
+    assert all(0 < r.batch <= batches and "loss" in r.logs for r in reports)
+
+
+def test_resumes_from_existing_weights(tmp_path, data):
+    out = tmp_path / "w.weights.h5"
+    first = training.train(data, out, epochs=2, batch_size=16, seed=1)
+    second = training.train(data, out, start_from=out, epochs=1, batch_size=16, seed=2)
+    assert second.start_accuracy == pytest.approx(first.best_accuracy, abs=1e-6)
+    if not second.saved:  # no improvement: the previous best stays
+        assert Recognizer.load(out).weights.test_accuracy == pytest.approx(first.best_accuracy)
+
+
+def test_cancel_before_any_epoch_keeps_the_old_weights(tmp_path, data, shipped_weights):
+    out = tmp_path / "w.weights.h5"
+    out.write_bytes(shipped_weights.read_bytes())
+    cancel = threading.Event()
+    result = training.train(
+        data, out, epochs=5, batch_size=4, on_progress=lambda p: cancel.set(), cancel=cancel
+    )
+    assert result.cancelled and not result.saved and result.history == []
+    assert out.read_bytes() == shipped_weights.read_bytes()
+    assert list(tmp_path.iterdir()) == [out]
+
+
+def test_cancel_keeps_the_best_epoch_so_far(tmp_path, data):
+    out = tmp_path / "w.weights.h5"
+    cancel = threading.Event()
+    batches_seen = []
+
+    def on_progress(progress):
+        if progress.epoch == 1:
+            batches_seen.append(progress.batch)
+            cancel.set()
+
+    result = training.train(data, out, epochs=5, batch_size=4, on_progress=on_progress, cancel=cancel)
+    assert result.cancelled and result.saved
+    assert len(result.history) == 1
+    assert Recognizer.load(out).weights.test_accuracy == pytest.approx(result.history[0].val_accuracy)
+    assert min(batches_seen) < 75  # stopped mid-epoch (75 batches per epoch)
+
+
+def test_crash_during_training_keeps_the_old_weights(tmp_path, data, shipped_weights):
+    out = tmp_path / "w.weights.h5"
+    out.write_bytes(shipped_weights.read_bytes())
+
+    def crash(progress):
+        if progress.epoch_done:
+            raise RuntimeError("power cut")
+
+    with pytest.raises(RuntimeError, match="power cut"):
+        training.train(data, out, epochs=3, batch_size=16, on_progress=crash)
+    assert out.read_bytes() == shipped_weights.read_bytes()
+    assert list(tmp_path.iterdir()) == [out]
+
+
+def test_augmented_training_runs(tmp_path, data):
+    result = training.train(data, tmp_path / "w.weights.h5", epochs=2, batch_size=16, augment=True, seed=3)
+    assert result.saved and len(result.history) == 2
+    assert result.best_accuracy > 0.3
+
+
+def test_resuming_from_foreign_weights_is_refused(tmp_path, data):
+    bad = tmp_path / "bad.weights.h5"
+    bad.write_text("not hdf5")
+    with pytest.raises(WeightsError, match="cannot load"):
+        training.train(data, tmp_path / "w.weights.h5", start_from=bad, epochs=1)
+
+
+def test_augmentation_varies_but_keeps_digits_recognisable():
+    from digitpad.augment import augmented_dataset
+
+    (x, y), _ = tiny_mnist(n_train=64)
+    images, labels = next(iter(augmented_dataset(x / 255.0, y, 64, seed=0)))
+    images = images.numpy()
+    assert images.shape == (64, 28, 28)
+    assert 0.0 <= images.min() and images.max() <= 1.0
+    assert sorted(labels.numpy()) == sorted(y)
+    # each image still has ink, and not the same as any original image
+    assert (images.sum(axis=(1, 2)) > 5).all()
+    originals = x / 255.0
+    assert min(np.abs(image - originals).mean(axis=(1, 2)).min() for image in images) > 1e-3

@@ -3,7 +3,8 @@
 Pure numpy + Pillow (recognising must not import TensorFlow). Two pipelines:
 - tutorial_pixels: the tutorial's recipe exactly (resize to 28x28, grey, < 200 is ink);
 - mnist_pixels: makes real handwriting look like MNIST first, the way MNIST itself
-  was made: find the ink, fit it into a 20x20 box, centre it by its centre of mass.
+  was made: find the ink, fit it into a 20x20 box, centre it by its centre of mass;
+  and it evens out the stroke width, which varies with the pen and the digit's size.
 """
 import warnings
 from pathlib import Path
@@ -14,6 +15,8 @@ from PIL import Image, ImageFilter, ImageOps
 INK_THRESHOLD = 200  # tutorial: a grey level below 200 is ink
 SIZE = 28
 BOX = 20  # MNIST fits each digit into 20x20, then centres it in 28x28
+WORK_BOX = 80  # stroke widths are evened out at 4x the final size
+MNIST_STROKE_WIDTH = 1.84  # median stroke_width() of MNIST test digits (ink > 127), in px at 28x28
 MAX_SIDE = 1024  # larger photos are shrunk first: a digit needs no more
 MIN_INK_FRACTION = 0.0005  # less ink than this is a blank image, not a digit
 
@@ -109,17 +112,45 @@ def _paper_brightness(grey):
 
 
 def frame(mask):
-    """Crop the ink, fit its longer side into 20 px, centre by centre of mass in 28x28."""
+    """Crop the ink, even out the stroke width, fit the longer side into 20 px and
+    centre by centre of mass in 28x28."""
     if mask.sum() < max(1, MIN_INK_FRACTION * mask.size):
         raise BlankImageError("no digit found: the image is blank")
-    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-    ink = mask[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
-    height, width = ink.shape
-    scale = BOX / max(height, width)
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    digit = Image.fromarray(ink.astype(np.uint8) * 255).resize(size, Image.LANCZOS)
-    digit = np.asarray(digit, dtype=np.float32) / 255.0
+    ink = np.asarray(_fit(_crop(mask), WORK_BOX)) >= 128
+    ink = _crop(_normalise_stroke_width(ink))
+    digit = np.asarray(_fit(ink, BOX), dtype=np.float32) / 255.0
     return _centre_by_mass(digit)
+
+
+def _crop(mask):
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    return mask[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+
+
+def _fit(mask, box):
+    """Scale a mask so its longer side is `box` px (aspect kept), anti-aliased: an 'L' image."""
+    height, width = mask.shape
+    scale = box / max(height, width)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return Image.fromarray(mask.astype(np.uint8) * 255).resize(size, Image.LANCZOS)
+
+
+def stroke_width(mask):
+    """Mean stroke width in px: ink area over half its outline."""
+    mask = np.pad(mask, 1)  # ink touching the edge has an outline there too
+    outline = np.count_nonzero(mask[1:] != mask[:-1]) + np.count_nonzero(mask[:, 1:] != mask[:, :-1])
+    return 2.0 * np.count_nonzero(mask) / max(outline, 1)
+
+
+def _normalise_stroke_width(ink):
+    """Thicken thin pens and thin thick ones towards MNIST's stroke width (at WORK_BOX scale)."""
+    radius = round((MNIST_STROKE_WIDTH * WORK_BOX / BOX - stroke_width(ink)) / 2)
+    if radius == 0:
+        return ink
+    grow = ImageFilter.MaxFilter if radius > 0 else ImageFilter.MinFilter
+    padded = Image.fromarray(np.pad(ink, abs(radius)).astype(np.uint8) * 255)
+    adjusted = np.asarray(padded.filter(grow(2 * abs(radius) + 1))) >= 128
+    return adjusted if adjusted.any() else np.pad(ink, abs(radius))
 
 
 def _centre_by_mass(digit):

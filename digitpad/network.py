@@ -26,3 +26,14 @@ def forward(params, images):
     logits = x @ out_kernel + out_bias
     exp = np.exp(logits - logits.max(axis=1, keepdims=True))
     return exp / exp.sum(axis=1, keepdims=True)
+
+
+def summary(params):
+    """The model's layers and parameter counts, as text (no TensorFlow needed)."""
+    lines = [f"{'layer':<10}{'output':>8}{'activation':>12}{'parameters':>12}", f"{'flatten':<10}{IMAGE_SIZE * IMAGE_SIZE:>8}"]
+    activations = ["relu"] * (len(params) - 1) + ["softmax"]
+    for index, ((kernel, bias), activation) in enumerate(zip(params, activations)):
+        lines.append(f"{'dense' + ('_' + str(index) if index else ''):<10}{kernel.shape[1]:>8}{activation:>12}"
+                     f"{kernel.size + bias.size:>12,}")
+    lines.append(f"total parameters: {sum(k.size + b.size for k, b in params):,}")
+    return "\n".join(lines)

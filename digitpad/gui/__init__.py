@@ -1,0 +1,1 @@
+"""The Tkinter window: thin widgets over the recognizer core."""

@@ -1,0 +1,293 @@
+"""The main window: drawing pad, photo, probability bars, menus and status bar."""
+import os
+import tkinter as tk
+from tkinter import filedialog, messagebox, ttk
+
+import numpy as np
+from PIL import Image, ImageTk
+
+from digitpad.data import describe_source
+from digitpad.gui.bars import ProbabilityBars
+from digitpad.gui.pad import DrawingPad
+from digitpad.gui.training_dialog import TrainingDialog, training_job
+from digitpad.network import summary
+from digitpad.paths import SHIPPED_WEIGHTS, resolve_weights, user_weights
+from digitpad.preprocess import BlankImageError, ImageError, open_image
+from digitpad.recognizer import Recognizer
+from digitpad.weights import WeightsError
+
+NOT_SURE_BELOW = 0.5  # below this confidence the answer is "not sure", not a digit
+PREVIEW_SCALE = 4  # "what the model sees": 28x28 shown at 112x112
+IMAGE_TYPES = [("Images", "*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff"), ("All files", "*")]
+SHORTCUTS = """Draw with the left mouse button.
+Return          Recognize
+Escape, Delete  Clear
+Ctrl+Z          Undo the last stroke
+Ctrl+O          Open a photo…
+Ctrl+S          Save the drawing as PNG…
+Ctrl+T          Train the model…
+Ctrl+L          Toggle live recognition
+Ctrl+Q          Quit"""
+
+
+class App:
+    def __init__(self, root, weights=None):
+        self.root = root
+        self.recognizer = None
+        self.training = None  # the TrainingDialog while it exists
+        root.title("digitpad")
+        root.minsize(560, 420)
+        self.framed = tk.BooleanVar(root, True)
+        self.live = tk.BooleanVar(root, True)
+        self.status = tk.StringVar(root)
+        self._build_menus()
+        self._build_body()
+        self._bind_keys()
+        root.protocol("WM_DELETE_WINDOW", self.quit)
+        self.use_weights(resolve_weights(weights), quiet=True)
+
+    # -- layout
+    def _build_menus(self):
+        menubar = tk.Menu(self.root)
+        file = tk.Menu(menubar, tearoff=False)
+        file.add_command(label="Open…", accelerator="Ctrl+O", command=self.open_photo)
+        file.add_command(label="Save drawing as PNG…", accelerator="Ctrl+S", command=self.save_drawing)
+        file.add_separator()
+        file.add_command(label="Quit", accelerator="Ctrl+Q", command=self.quit)
+        model = tk.Menu(menubar, tearoff=False)
+        model.add_command(label="Train…", accelerator="Ctrl+T", command=self.open_training)
+        model.add_command(label="Load weights…", command=self.load_weights)
+        model.add_command(label="Use shipped weights", command=lambda: self.use_weights(SHIPPED_WEIGHTS))
+        model.add_command(label="Model summary", command=self.show_summary)
+        view = tk.Menu(menubar, tearoff=False)
+        view.add_checkbutton(label="Framing (MNIST-style centring)", variable=self.framed, command=self.recognize)
+        view.add_checkbutton(label="Live recognition", accelerator="Ctrl+L", variable=self.live)
+        help_ = tk.Menu(menubar, tearoff=False)
+        help_.add_command(label="Keyboard shortcuts", accelerator="F1",
+                          command=lambda: messagebox.showinfo("Keyboard shortcuts", SHORTCUTS, parent=self.root))
+        help_.add_command(label="About", command=self.show_about)
+        for label, menu in (("File", file), ("Model", model), ("View", view), ("Help", help_)):
+            menubar.add_cascade(label=label, menu=menu)
+        self.model_menu = model
+        self.root.configure(menu=menubar)
+
+    def _build_body(self):
+        body = self.body = ttk.Frame(self.root, padding=10)
+        body.pack(fill="both", expand=True)
+        left = ttk.Frame(body)
+        left.grid(row=0, column=0, sticky="n")
+        self.pad = DrawingPad(left, on_stroke=self._stroke_finished)
+        self.pad.pack()
+        buttons = ttk.Frame(left)
+        buttons.pack(fill="x", pady=(8, 0))
+        self.open_button = ttk.Button(buttons, text="Open…", command=self.open_photo)
+        self.undo_button = ttk.Button(buttons, text="Undo", command=self.undo)
+        self.clear_button = ttk.Button(buttons, text="Clear", command=self.clear)
+        self.recognize_button = ttk.Button(buttons, text="Recognize", command=self.recognize)
+        for button in (self.open_button, self.undo_button, self.clear_button, self.recognize_button):
+            button.pack(side="left", expand=True, fill="x", padx=1)
+
+        right = ttk.Frame(body, padding=(16, 0, 0, 0))
+        right.grid(row=0, column=1, sticky="n")
+        self.answer = tk.StringVar(self.root, "–")
+        self.detail = tk.StringVar(self.root, "Draw a digit")
+        ttk.Label(right, textvariable=self.answer, font=("TkDefaultFont", 40, "bold")).grid(row=0, column=0, sticky="w")
+        ttk.Label(right, textvariable=self.detail, wraplength=170).grid(row=0, column=1, sticky="w", padx=8)
+        self.preview = tk.Label(right, background="black", width=28 * PREVIEW_SCALE, height=28 * PREVIEW_SCALE)
+        self.preview.grid(row=0, column=2, sticky="e")
+        ttk.Label(right, text="What the model sees", foreground="#555").grid(row=1, column=2, sticky="e")
+        self.bars = ProbabilityBars(right)
+        self.bars.grid(row=2, column=0, columnspan=3, sticky="w", pady=(6, 0))
+        self._preview_tk = None
+        self._show_preview(None)
+
+        ttk.Separator(self.root).pack(fill="x")
+        self.status_label = tk.Label(self.root, textvariable=self.status, padx=8, pady=3, anchor="w")
+        self.status_label.pack(fill="x")
+        self.banner = ttk.Frame(self.root, padding=(10, 6))
+        self.banner_text = tk.StringVar(self.root)
+        ttk.Label(self.banner, textvariable=self.banner_text, wraplength=420).pack(side="left")
+        ttk.Button(self.banner, text="Train now…", command=self.open_training).pack(side="right")
+
+    def _bind_keys(self):
+        keys = {
+            "<Return>": self.recognize, "<KP_Enter>": self.recognize, "<Escape>": self.clear, "<Delete>": self.clear,
+            "<Control-z>": self.undo, "<Control-o>": self.open_photo, "<Control-s>": self.save_drawing,
+            "<Control-t>": self.open_training, "<Control-q>": self.quit, "<F1>": lambda: messagebox.showinfo(
+                "Keyboard shortcuts", SHORTCUTS, parent=self.root),
+            "<Control-l>": lambda: self.live.set(not self.live.get()),
+        }
+        for sequence, action in keys.items():
+            self.root.bind(sequence, lambda event, action=action: action())
+
+    # -- recognising
+    def recognize(self):
+        """Recognise what is on the pad and show the answer, the bars and the model's input."""
+        if self.recognizer is None:
+            self._show_answer("?", "No model: Model → Train… or Load weights…")
+            return
+        if self.pad.is_blank():
+            self._show_answer("–", "Draw a digit")
+            return
+        recognizer = Recognizer(self.recognizer.weights, framed=self.framed.get())
+        try:
+            pixels = recognizer.pixels(self.pad.image())
+        except BlankImageError:
+            self._show_answer("–", "No digit found: the picture is blank")
+            return
+        except ImageError as error:
+            self._show_answer("?", str(error))
+            return
+        probabilities = recognizer.probabilities_of_pixels(pixels[None])[0]
+        digit = int(probabilities.argmax())
+        confidence = float(probabilities[digit])
+        if confidence < NOT_SURE_BELOW:
+            self._show_answer("?", f"Not sure: maybe {digit} ({confidence:.0%})", probabilities, pixels)
+        else:
+            self._show_answer(str(digit), f"{confidence:.1%} sure", probabilities, pixels)
+
+    def _show_answer(self, answer, detail, probabilities=None, pixels=None):
+        self.answer.set(answer)
+        self.detail.set(detail)
+        self.bars.show(probabilities)
+        self._show_preview(pixels)
+
+    def _show_preview(self, pixels):
+        grey = np.zeros((28, 28), np.uint8) if pixels is None else (pixels * 255).astype(np.uint8)
+        size = 28 * PREVIEW_SCALE
+        image = Image.fromarray(grey).resize((size, size), Image.NEAREST)
+        self._preview_tk = ImageTk.PhotoImage(image, master=self.root)
+        self.preview.configure(image=self._preview_tk, width=size, height=size)
+
+    def _stroke_finished(self):
+        if self.live.get():
+            self.recognize()
+
+    def clear(self):
+        self.pad.clear()
+        self.recognize()
+
+    def undo(self):
+        self.pad.undo()
+        if self.live.get() or self.pad.is_blank():
+            self.recognize()
+
+    # -- files
+    def open_photo(self):
+        path = filedialog.askopenfilename(parent=self.root, title="Open a photo of a digit", filetypes=IMAGE_TYPES)
+        if path:
+            self.show_photo(path)
+
+    def show_photo(self, path):
+        """Show and recognise an image file; a file that cannot be used gets a message."""
+        try:
+            image = open_image(path)
+        except ImageError as error:
+            self.say(f"Cannot open: {error}", error=True)
+            return
+        self.pad.show_photo(image)
+        self.say(f"Opened {path}")
+        self.recognize()
+
+    def say(self, message, error=False):
+        """A message in the status bar, red for a problem."""
+        self.status.set(message)
+        self.status_label.configure(foreground="#b00020" if error else "black")
+
+    def save_drawing(self):
+        path = filedialog.asksaveasfilename(parent=self.root, title="Save the drawing", defaultextension=".png",
+                                            filetypes=[("PNG image", "*.png")])
+        if not path:
+            return
+        try:
+            self.pad.image().save(path, format="PNG")
+        except (OSError, ValueError) as error:
+            self.say(f"Cannot save {path}: {error}", error=True)
+            return
+        self.say(f"Saved the drawing to {path}")
+
+    # -- weights
+    def use_weights(self, path, quiet=False):
+        """Switch to the weights in path; on failure keep the current ones and say why."""
+        try:
+            self.recognizer = Recognizer.load(path)
+        except WeightsError as error:
+            if self.recognizer is None:
+                self.say(f"No usable weights: {error}", error=True)
+                self._offer_training()
+            else:
+                self.say(f"Kept {self.recognizer.weights.path}: {error}", error=True)
+            return
+        self.banner.pack_forget()
+        accuracy = self.recognizer.weights.test_accuracy
+        known = f" ({accuracy:.2%} on MNIST test)" if accuracy is not None else ""
+        self.say(f"Weights: {self.recognizer.weights.path}{known}")
+        if not quiet:
+            self.recognize()
+
+    def _offer_training(self):
+        self._show_answer("?", "No model yet")
+        self.banner_text.set(
+            "digitpad has no model yet. Train one now (a few minutes); MNIST will be read from "
+            f"{describe_source(os.environ.get('DIGITPAD_MNIST'))}, or a folder you choose."
+        )
+        self.banner.pack(fill="x", before=self.body)
+
+    def load_weights(self):
+        path = filedialog.askopenfilename(parent=self.root, title="Load weights",
+                                          filetypes=[("Keras weights", "*.weights.h5"), ("All files", "*")])
+        if path:
+            self.use_weights(path)
+
+    def show_summary(self):
+        if self.recognizer is None:
+            messagebox.showinfo("Model summary", "No weights are loaded.", parent=self.root)
+            return
+        messagebox.showinfo("Model summary", f"{self.recognizer.weights.path}\n\n"
+                            f"{summary(self.recognizer.weights.params)}", parent=self.root)
+
+    def show_about(self):
+        messagebox.showinfo("About digitpad", "digitpad: handwritten digit recognition.\n"
+                            "A two-layer network (784-128-10) trained on MNIST, after the tutorial "
+                            "两层全连接神经网络实现手写数字识别.", parent=self.root)
+
+    # -- training
+    def open_training(self):
+        if self.training is not None and self.training.winfo_exists():
+            self.training.deiconify()
+            self.training.lift()
+            return
+        self.training = TrainingDialog(self.root, data_source=os.environ.get("DIGITPAD_MNIST", ""),
+                                       make_job=self._training_job, on_finished=self._training_finished)
+
+    def _training_job(self, settings):
+        start_from = self.recognizer.weights.path if self.recognizer is not None else None
+        self.model_menu.entryconfigure("Load weights…", state="disabled")
+        self.say("Training… you can keep drawing with the current weights.")
+        return training_job(settings, start_from, user_weights())
+
+    def _training_finished(self, outcome):
+        self.model_menu.entryconfigure("Load weights…", state="normal")
+        if isinstance(outcome, BaseException):
+            self.say(f"Training failed, weights unchanged: {outcome}", error=True)
+        elif outcome.saved:
+            self.use_weights(outcome.out)
+            self.say(f"Now using the new weights: {outcome.out} ({outcome.best_accuracy:.2%} on MNIST test)")
+        else:
+            self.say("Training ended without improving: weights unchanged.")
+
+    def quit(self):
+        """Quit; a running training is cancelled first so that no weights are lost."""
+        if self.training is not None and self.training.winfo_exists() and self.training.running():
+            self.say("Stopping the training before quitting…")
+            self.training.cancel()
+            self.root.after(100, self.quit)
+            return
+        self.root.destroy()
+
+
+def run(weights=None):
+    root = tk.Tk()
+    App(root, weights)
+    root.mainloop()
+    return 0

@@ -1,0 +1,212 @@
+"""Model -> Train...: settings, then live progress, a chart and Cancel."""
+import time
+import tkinter as tk
+from dataclasses import dataclass
+from tkinter import filedialog, ttk
+
+from digitpad.data import describe_source, load_mnist
+from digitpad.gui.worker import Worker
+
+
+@dataclass(frozen=True)
+class TrainingSettings:
+    epochs: int
+    batch_size: int
+    augment: bool
+    data: str  # MNIST folder or .npz; "" downloads
+
+
+def training_job(settings, start_from, out):
+    """The work done in the worker thread: load MNIST, import TensorFlow, train."""
+
+    def job(report, cancel):
+        report(f"Loading MNIST from {describe_source(settings.data or None)}…")
+        data = load_mnist(settings.data or None)
+        report("Starting TensorFlow…")
+        from digitpad.training import train  # TensorFlow is imported here, off the Tk thread
+
+        report("Training…")
+        return train(data, out, start_from=start_from, epochs=settings.epochs, batch_size=settings.batch_size,
+                     augment=settings.augment, on_progress=report, cancel=cancel)
+
+    return job
+
+
+class TrainingDialog(tk.Toplevel):
+    """make_job(settings) gives the work to run in a Worker; on_finished(result or exception) when it ends."""
+
+    def __init__(self, master, *, data_source, make_job, on_finished):
+        super().__init__(master)
+        self.title("digitpad — train the model")
+        self.resizable(False, False)
+        self.worker = None
+        self._make_job, self._on_finished = make_job, on_finished
+        self._started = None
+        self._history = []
+        self._chart = None
+        self._build_settings(data_source)
+        self._build_progress()
+        self.protocol("WM_DELETE_WINDOW", self.close)
+        self.bind("<Escape>", lambda event: self.close())
+
+    # -- settings
+    def _build_settings(self, data_source):
+        form = ttk.LabelFrame(self, text="Settings", padding=8)
+        form.grid(row=0, column=0, sticky="ew", padx=8, pady=(8, 4))
+        self.epochs = tk.IntVar(self, 5)
+        self.batch_size = tk.IntVar(self, 32)
+        self.augment = tk.BooleanVar(self, True)
+        self.data = tk.StringVar(self, data_source)
+        ttk.Label(form, text="Epochs").grid(row=0, column=0, sticky="w")
+        ttk.Spinbox(form, from_=1, to=200, textvariable=self.epochs, width=6).grid(row=0, column=1, sticky="w")
+        ttk.Label(form, text="Batch size").grid(row=0, column=2, sticky="w", padx=(16, 0))
+        ttk.Spinbox(form, from_=1, to=4096, textvariable=self.batch_size, width=6).grid(row=0, column=3, sticky="w")
+        ttk.Checkbutton(form, text="Augment (rotation, shift, zoom, stroke width): better on real handwriting",
+                        variable=self.augment).grid(row=1, column=0, columnspan=4, sticky="w", pady=4)
+        ttk.Label(form, text="MNIST data").grid(row=2, column=0, sticky="w")
+        ttk.Entry(form, textvariable=self.data, width=44).grid(row=2, column=1, columnspan=3, sticky="ew")
+        ttk.Button(form, text="Browse…", command=self._browse).grid(row=2, column=4, padx=(4, 0))
+        ttk.Label(form, text="A folder with the four IDX files, or an mnist.npz; empty downloads MNIST.",
+                  foreground="#555").grid(row=3, column=0, columnspan=5, sticky="w")
+        self.start_button = ttk.Button(form, text="Start", command=self.start, default="active")
+        self.start_button.grid(row=4, column=4, sticky="e", pady=(6, 0))
+        self._form = form
+
+    def _browse(self):
+        folder = filedialog.askdirectory(parent=self, title="Folder with the MNIST IDX files")
+        if folder:
+            self.data.set(folder)
+
+    def settings(self):
+        return TrainingSettings(int(self.epochs.get()), int(self.batch_size.get()), bool(self.augment.get()),
+                                self.data.get().strip())
+
+    # -- progress
+    def _build_progress(self):
+        box = ttk.LabelFrame(self, text="Progress", padding=8)
+        box.grid(row=1, column=0, sticky="ew", padx=8, pady=4)
+        self.status = tk.StringVar(self, "Not started.")
+        ttk.Label(box, textvariable=self.status, width=60).grid(row=0, column=0, columnspan=2, sticky="w")
+        ttk.Label(box, text="Epochs").grid(row=1, column=0, sticky="w")
+        self.epoch_bar = ttk.Progressbar(box, length=360, mode="determinate")
+        self.epoch_bar.grid(row=1, column=1, sticky="ew", pady=2)
+        ttk.Label(box, text="Batches").grid(row=2, column=0, sticky="w")
+        self.batch_bar = ttk.Progressbar(box, length=360, mode="determinate")
+        self.batch_bar.grid(row=2, column=1, sticky="ew", pady=2)
+        self.numbers = tk.StringVar(self, "")
+        ttk.Label(box, textvariable=self.numbers, font="TkFixedFont").grid(row=3, column=0, columnspan=2, sticky="w")
+        self._chart_frame = ttk.Frame(box)
+        self._chart_frame.grid(row=4, column=0, columnspan=2)
+        buttons = ttk.Frame(self, padding=(8, 0, 8, 8))
+        buttons.grid(row=2, column=0, sticky="e")
+        self.cancel_button = ttk.Button(buttons, text="Cancel", command=self.cancel, state="disabled")
+        self.cancel_button.pack(side="left")
+        ttk.Button(buttons, text="Close", command=self.close).pack(side="left", padx=(6, 0))
+
+    def start(self):
+        try:
+            settings = self.settings()
+        except (tk.TclError, ValueError):
+            self.status.set("Epochs and batch size must be whole numbers.")
+            return
+        if settings.epochs < 1 or settings.batch_size < 1:
+            self.status.set("Epochs and batch size must be at least 1.")
+            return
+        for child in self._form.winfo_children():
+            if isinstance(child, (ttk.Entry, ttk.Button, ttk.Checkbutton)):
+                child.state(["disabled"])
+        self.cancel_button.state(["!disabled"])
+        self._started = time.monotonic()
+        self.epoch_bar.configure(maximum=settings.epochs, value=0)
+        self.worker = Worker(self, self._make_job(settings), on_report=self._report,
+                             on_done=self._finished, on_error=self._finished)
+
+    def running(self):
+        return self.worker is not None and self.worker.running()
+
+    def cancel(self):
+        if self.running():
+            self.worker.cancel.set()
+            self.status.set("Cancelling: the best weights so far are kept…")
+            self.cancel_button.state(["disabled"])
+
+    def close(self):
+        """Closing while training cancels it; the window goes when the worker has stopped."""
+        if self.running():
+            self.cancel()
+            self.after(100, self.close)
+        else:
+            self.destroy()
+
+    def _report(self, item):
+        if isinstance(item, str):
+            self.status.set(item)
+            return
+        self.batch_bar.configure(maximum=item.batches, value=item.batch)
+        self.epoch_bar.configure(value=item.epoch + item.batch / item.batches)
+        done = (item.epoch + item.batch / item.batches) / item.epochs
+        elapsed = time.monotonic() - self._started
+        left = elapsed * (1 - done) / done if done > 0 else float("nan")
+        logs = item.logs
+        self.numbers.set(
+            f"epoch {item.epoch + 1}/{item.epochs}  batch {item.batch}/{item.batches}\n"
+            f"loss {logs.get('loss', float('nan')):.4f}  accuracy {logs.get('sparse_categorical_accuracy', 0):.2%}\n"
+            f"elapsed {_clock(elapsed)}  left {_clock(left)}"
+        )
+        if item.epoch_done:
+            self._history.append(logs)
+            self._draw_chart()
+
+    def _draw_chart(self):
+        if self._chart is None:
+            self._chart = _Chart(self._chart_frame)
+        self._chart.draw(self._history)
+
+    def _finished(self, outcome):
+        self.cancel_button.state(["disabled"])
+        if isinstance(outcome, BaseException):
+            self.status.set(f"Training failed: {outcome}")
+        elif outcome.saved:
+            what = "Cancelled; kept" if outcome.cancelled else "Done:"
+            self.status.set(f"{what} the best weights ({outcome.best_accuracy:.2%} on MNIST test) in {outcome.out}")
+        else:
+            self.status.set(f"{'Cancelled' if outcome.cancelled else 'Done'}: no epoch beat the current weights; "
+                            "nothing was changed.")
+        self._on_finished(outcome)
+
+
+class _Chart:
+    """Loss and validation accuracy per epoch (matplotlib, imported only when a chart is drawn)."""
+
+    def __init__(self, master):
+        from matplotlib.backends.backend_tkagg import FigureCanvasTkAgg
+        from matplotlib.figure import Figure
+
+        self.figure = Figure(figsize=(4.6, 2.2), dpi=90, layout="constrained")
+        self.loss_axes = self.figure.add_subplot()
+        self.accuracy_axes = self.loss_axes.twinx()
+        self.canvas = FigureCanvasTkAgg(self.figure, master=master)
+        self.canvas.get_tk_widget().pack()
+
+    def draw(self, history):
+        epochs = range(1, len(history) + 1)
+        self.loss_axes.clear()
+        self.accuracy_axes.clear()
+        self.loss_axes.plot(epochs, [h["loss"] for h in history], "o-", color="#d1651f", label="loss")
+        self.loss_axes.plot(epochs, [h["val_loss"] for h in history], "o--", color="#d1a01f", label="test loss")
+        self.accuracy_axes.plot(epochs, [h["val_sparse_categorical_accuracy"] for h in history], "s-",
+                                color="#1f6fd1", label="test accuracy")
+        self.loss_axes.set_xlabel("epoch")
+        self.loss_axes.set_ylabel("loss")
+        self.accuracy_axes.set_ylabel("test accuracy")
+        self.loss_axes.xaxis.get_major_locator().set_params(integer=True)
+        lines = self.loss_axes.get_lines() + self.accuracy_axes.get_lines()
+        self.loss_axes.legend(lines, [line.get_label() for line in lines], fontsize=7, loc="center right")
+        self.canvas.draw_idle()
+
+
+def _clock(seconds):
+    if seconds != seconds:  # not known yet
+        return "--:--"
+    minutes, seconds = divmod(int(seconds), 60)
+    return f"{minutes:02d}:{seconds:02d}"

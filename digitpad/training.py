@@ -5,15 +5,12 @@ test set every epoch, only the best weights kept (ModelCheckpoint), resuming fro
 existing weights. Weights are written atomically: a crash or a cancel leaves the
 previous file as it was.
 """
-import os
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter is not for users
-
-import keras  # noqa: E402
+import keras
 import numpy as np
 
 from digitpad.model import build_model, load_weights_into

@@ -182,7 +182,8 @@ class _Chart:
         from matplotlib.backends.backend_tkagg import FigureCanvasTkAgg
         from matplotlib.figure import Figure
 
-        self.figure = Figure(figsize=(4.6, 2.2), dpi=90, layout="constrained")
+        self.figure = Figure(figsize=(4.6, 2.2), dpi=90)
+        self.figure.subplots_adjust(left=0.14, right=0.84, bottom=0.22, top=0.95)
         self.loss_axes = self.figure.add_subplot()
         self.accuracy_axes = self.loss_axes.twinx()
         self.canvas = FigureCanvasTkAgg(self.figure, master=master)

@@ -1,0 +1,199 @@
+"""The real window under a (virtual) display: events generated on the widgets, no pixel clicks."""
+import gc
+import time
+import tkinter as tk
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from conftest import DRAWN_DIGITS
+from digitpad.gui.app import App
+from digitpad.paths import SHIPPED_WEIGHTS, user_weights
+from digitpad.strokes import render_strokes
+
+
+@pytest.fixture
+def root(monkeypatch):
+    errors = []
+    monkeypatch.setattr(tk.Tk, "report_callback_exception", lambda self, *info: errors.append(info))
+    root = tk.Tk()
+    yield root
+    if _alive(root):
+        root.destroy()
+    gc.collect()  # collect this window's Tk objects here, never later in some worker thread
+    assert not errors, f"a Tk callback raised: {errors[0][1]!r}"
+
+
+@pytest.fixture
+def app(root):
+    app = App(root, weights=SHIPPED_WEIGHTS)
+    root.update()
+    return app
+
+
+def pump(root, until, timeout=120.0):
+    """Process Tk events until until() is true; returns how many update rounds it took."""
+    deadline, rounds = time.monotonic() + timeout, 0
+    while not until():
+        assert time.monotonic() < deadline, "timed out waiting for the window"
+        root.update()
+        rounds += 1
+        time.sleep(0.01)
+    return rounds
+
+
+def draw(pad, strokes):
+    """Drag the mouse along each stroke with generated events."""
+    for stroke in strokes:
+        (x, y), *rest = stroke
+        pad.event_generate("<ButtonPress-1>", x=x, y=y)
+        for x, y in rest:
+            pad.event_generate("<B1-Motion>", x=x, y=y)
+        pad.event_generate("<ButtonRelease-1>", x=x, y=y)
+    pad.update()
+
+
+def dense(stroke, step=5):
+    """Points every few pixels along a polyline, as a real mouse drag reports them."""
+    points = [stroke[0]]
+    for (x0, y0), (x1, y1) in zip(stroke, stroke[1:]):
+        n = max(1, int(max(abs(x1 - x0), abs(y1 - y0)) / step))
+        points += [(round(x0 + (x1 - x0) * i / n), round(y0 + (y1 - y0) * i / n)) for i in range(1, n + 1)]
+    return points
+
+
+def test_drawing_is_recognised_live(app):
+    strokes = [dense(s) for s in DRAWN_DIGITS[7]]
+    draw(app.pad, strokes)
+    assert app.pad.strokes == [[tuple(p) for p in s] for s in strokes]
+    assert np.array_equal(np.asarray(app.pad.image()), np.asarray(render_strokes(strokes)))
+    assert app.answer.get() == "7"
+    assert app.bars.values is not None and sum(app.bars.values) == pytest.approx(1, abs=1e-4)
+    assert max(range(10), key=app.bars.values.__getitem__) == 7
+    assert "sure" in app.detail.get()
+
+
+def test_recognize_button_and_return_key(app):
+    app.live.set(False)
+    draw(app.pad, [dense(s) for s in DRAWN_DIGITS[1]])
+    assert app.answer.get() == "–"  # live recognition is off
+    app.recognize_button.invoke()
+    assert app.answer.get() == "1"
+    app.clear()
+    draw(app.pad, [dense(s) for s in DRAWN_DIGITS[0]])
+    app.root.event_generate("<Return>")
+    app.root.update()
+    assert app.answer.get() == "0"
+
+
+def test_blank_pad_never_shows_a_digit(app):
+    app.recognize_button.invoke()
+    assert app.answer.get() == "–" and app.bars.values is None
+
+
+def test_undo_and_clear(app):
+    draw(app.pad, [dense(s) for s in DRAWN_DIGITS[7]] + [dense([(100, 150), (180, 150)])])
+    assert len(app.pad.strokes) == 2
+    app.undo_button.invoke()
+    assert len(app.pad.strokes) == 1 and len(app.pad.find_all()) > 0
+    app.clear_button.invoke()
+    assert app.pad.strokes == [] and app.pad.find_all() == ()
+    assert app.answer.get() == "–" and app.bars.values is None
+
+
+def test_open_a_photo_then_draw_again(app, tmp_path):
+    path = tmp_path / "my photo ✓.jpg"
+    render_strokes(DRAWN_DIGITS[1]).convert("RGB").save(path)
+    app.show_photo(str(path))
+    assert app.pad.photo is not None and app.answer.get() == "1"
+    draw(app.pad, [dense(s) for s in DRAWN_DIGITS[7]])
+    assert app.pad.photo is None and app.answer.get() == "7"
+
+
+def test_unusable_file_gives_a_message_and_keeps_the_drawing(app, tmp_path):
+    draw(app.pad, [dense(s) for s in DRAWN_DIGITS[7]])
+    bad = tmp_path / "notes.png"
+    bad.write_text("not a picture")
+    app.show_photo(str(bad))
+    assert "not an image" in app.status.get()
+    assert app.pad.strokes and app.answer.get() == "7"
+
+
+def test_save_drawing_as_png(app, tmp_path, monkeypatch):
+    draw(app.pad, [dense(s) for s in DRAWN_DIGITS[7]])
+    target = tmp_path / "drawing.png"
+    monkeypatch.setattr("tkinter.filedialog.asksaveasfilename", lambda **options: str(target))
+    app.save_drawing()
+    assert np.array_equal(np.asarray(Image.open(target)), np.asarray(app.pad.image()))
+
+
+def test_loading_bad_weights_keeps_the_current_ones(app, tmp_path):
+    bad = tmp_path / "bad.weights.h5"
+    bad.write_bytes(b"garbage")
+    app.use_weights(bad)
+    assert app.recognizer.weights.path == SHIPPED_WEIGHTS
+    assert "not a readable weights file" in app.status.get()
+
+
+def test_window_opens_without_weights_and_offers_training(root, tmp_path):
+    app = App(root, weights=tmp_path / "none.weights.h5")
+    root.update()
+    assert app.recognizer is None
+    assert app.banner.winfo_ismapped()
+    assert "Train" in app.banner_text.get()
+    draw(app.pad, [dense(s) for s in DRAWN_DIGITS[7]])
+    assert app.answer.get() == "?"
+
+
+def start_training(app, mnist_dir, epochs, batch_size=16):
+    app.open_training()
+    dialog = app.training
+    dialog.data.set(str(mnist_dir))
+    dialog.epochs.set(epochs)
+    dialog.batch_size.set(batch_size)
+    dialog.augment.set(False)
+    batch_values = []
+    report = dialog._report
+    dialog._report = lambda item: (report(item), batch_values.append(float(dialog.batch_bar["value"])))
+    dialog.start_button.invoke()
+    return dialog, batch_values
+
+
+def test_training_from_the_menu_uses_the_new_weights(app, mnist_dir):
+    dialog, batch_values = start_training(app, mnist_dir, epochs=2)
+    ticks = []
+    app.root.after(20, lambda: ticks.append(1))
+    draw(app.pad, [dense(s) for s in DRAWN_DIGITS[7]])  # drawing still works while training
+    rounds = pump(app.root, lambda: not dialog.running())
+    assert rounds > 20 and ticks  # the window kept processing events during training
+    assert len(set(batch_values)) > 1  # the batch progress bar moved
+    assert float(dialog.epoch_bar["value"]) == 2
+    assert app.recognizer.weights.path == user_weights()
+    assert "Now using the new weights" in app.status.get()
+    assert dialog._chart is not None  # the per-epoch chart was drawn
+
+
+def test_cancel_training_keeps_the_weights(app, mnist_dir):
+    dialog, _ = start_training(app, mnist_dir, epochs=50, batch_size=4)
+    pump(app.root, lambda: dialog._history or not dialog.running())
+    dialog.cancel_button.invoke()
+    pump(app.root, lambda: not dialog.running(), timeout=30)
+    assert "Cancelled" in dialog.status.get()
+    assert app.recognizer is not None
+
+
+def test_quitting_mid_training_stops_it_first(app, mnist_dir, shipped_weights):
+    dialog, batch_values = start_training(app, mnist_dir, epochs=50, batch_size=4)
+    pump(app.root, lambda: batch_values)
+    app.quit()
+    pump(app.root, lambda: not app.root.winfo_exists() if _alive(app.root) else True, timeout=30)
+    assert not _alive(app.root)
+    assert dialog.worker.cancel.is_set() and not dialog.worker._thread.is_alive()
+
+
+def _alive(root):
+    try:
+        return bool(root.winfo_exists())
+    except tk.TclError:
+        return False

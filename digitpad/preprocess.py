@@ -88,27 +88,27 @@ def ink_mask(grey_image):
     photo keeps white paper; on clean white paper this is the tutorial's "< 200".
     Light ink on dark paper (as in MNIST) is inverted first.
     """
-    grey = np.asarray(grey_image, dtype=np.float32)
-    darkest, brightest = np.percentile(grey, [1, 99])
-    if np.median(_border(grey)) < (darkest + brightest) / 2:  # the background is the dark side
-        grey = 255.0 - grey
-    paper = _paper_brightness(grey)
-    return grey * (255.0 / paper) < INK_THRESHOLD
+    small = _shrink(grey_image)
+    pixels = np.asarray(small)
+    darkest, brightest = np.percentile(pixels, [1, 99])
+    if np.median(_border(pixels)) < (darkest + brightest) / 2:  # the background is the dark side
+        grey_image, small = ImageOps.invert(grey_image), ImageOps.invert(small)
+    grey = np.asarray(grey_image)
+    paper = small.filter(ImageFilter.MaxFilter(9))  # the brightest nearby: paper, not ink
+    if paper.getextrema()[0] == 255:  # clean white paper everywhere: nothing to even out
+        return grey < INK_THRESHOLD
+    paper = np.asarray(paper.resize(grey_image.size, Image.BILINEAR), dtype=np.float32)
+    return grey * (255.0 / np.maximum(paper, 32.0)) < INK_THRESHOLD
+
+
+def _shrink(grey_image, side=64):
+    scale = min(1.0, side / max(grey_image.size))
+    width, height = grey_image.size
+    return grey_image.resize((max(1, round(width * scale)), max(1, round(height * scale))), Image.BOX)
 
 
 def _border(pixels):
     return np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
-
-
-def _paper_brightness(grey):
-    """Local brightness of the paper: the brightest nearby pixels, at low resolution."""
-    height, width = grey.shape
-    scale = min(1.0, 64 / max(height, width))
-    small = Image.fromarray(grey.astype(np.uint8)).resize(
-        (max(1, round(width * scale)), max(1, round(height * scale))), Image.BOX
-    )
-    paper = small.filter(ImageFilter.MaxFilter(9)).resize((width, height), Image.BILINEAR)
-    return np.maximum(np.asarray(paper, dtype=np.float32), 32.0)
 
 
 def frame(mask):

@@ -24,7 +24,7 @@ def main(argv=None):
         return run(weights=args.weights)
     try:
         return args.handler(args)
-    except (WeightsError, DataError) as error:
+    except (WeightsError, DataError, OSError) as error:  # e.g. a full disk or a folder not writable
         print(f"digitpad: {error}", file=sys.stderr)
         return 2
 

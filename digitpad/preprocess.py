@@ -18,6 +18,7 @@ BOX = 20  # MNIST fits each digit into 20x20, then centres it in 28x28
 WORK_BOX = 80  # stroke widths are evened out at 4x the final size
 MNIST_STROKE_WIDTH = 1.84  # median stroke_width() of MNIST test digits (ink > 127), in px at 28x28
 MAX_SIDE = 1024  # larger photos are shrunk first: a digit needs no more
+MIN_CONTRAST = 32  # grey levels between the darkest and brightest 1%: less is a flat picture
 MIN_INK_FRACTION = 0.0005  # less ink than this is a blank image, not a digit
 
 
@@ -91,6 +92,8 @@ def ink_mask(grey_image):
     small = _shrink(grey_image)
     pixels = np.asarray(small)
     darkest, brightest = np.percentile(pixels, [1, 99])
+    if brightest - darkest < MIN_CONTRAST:  # one flat colour: no ink on it
+        return np.zeros(grey_image.size[::-1], dtype=bool)
     if np.median(_border(pixels)) < (darkest + brightest) / 2:  # the background is the dark side
         grey_image, small = ImageOps.invert(grey_image), ImageOps.invert(small)
     grey = np.asarray(grey_image)

@@ -2,8 +2,8 @@
 
 Follows the tutorial: pixels / 255, Adam, batch 32, 5 epochs, validation on the
 test set every epoch, only the best weights kept (ModelCheckpoint), resuming from
-existing weights. Weights are written atomically: a crash or a cancel leaves the
-previous file as it was.
+existing weights. Each new best replaces the weights file in one rename: a crash,
+a kill or a cancel leaves the last complete best, never a broken file.
 """
 import threading
 import time
@@ -14,7 +14,7 @@ import keras
 import numpy as np
 
 from digitpad.model import build_model, load_weights_into
-from digitpad.weights import atomic_path, write_attributes
+from digitpad.weights import partial_path, replace_atomically, write_attributes
 
 ACCURACY = "sparse_categorical_accuracy"
 VAL_ACCURACY = f"val_{ACCURACY}"
@@ -69,7 +69,6 @@ def train(
     seed=None,
     on_progress=None,
     cancel=None,
-    model=None,
 ):
     """Train and keep the best weights in `out`; return a TrainingResult.
 
@@ -77,14 +76,13 @@ def train(
     start_from: weights to resume from (None trains from scratch).
     cancel: a threading.Event; setting it stops within a batch or two, keeping the
     best weights saved so far, or the previous file if nothing improved.
-    model: an already built model (for tests and benchmarks); normally built here.
     """
     if seed is not None:
         keras.utils.set_random_seed(seed)
     cancel = cancel or threading.Event()
     (x_train, y_train), (x_test, y_test) = data
     x_train, x_test = scale(x_train), scale(x_test)
-    model = model or build_model()
+    model = build_model()
     start_accuracy = None
     if start_from is not None:
         load_weights_into(model, start_from)
@@ -92,8 +90,8 @@ def train(
 
     out = Path(out)
     reporter = _Reporter(epochs, on_progress, cancel)
-    with atomic_path(out) as partial:
-        checkpoint = _BestWeights(partial, cancel, start_accuracy)
+    with partial_path(out) as partial:
+        checkpoint = _BestWeights(partial, out, cancel, start_accuracy, reporter)
         model.fit(
             **_training_input(x_train, y_train, batch_size, augment, seed),
             validation_data=(x_test, y_test),
@@ -101,16 +99,12 @@ def train(
             callbacks=[reporter, checkpoint],
             verbose=0,
         )
-        saved = partial.stat().st_size > 0  # the checkpoint wrote only if an epoch beat the start
-        best_accuracy = float(checkpoint.best) if saved else start_accuracy
-        if saved:
-            write_attributes(partial, test_accuracy=best_accuracy, epochs=len(reporter.history))
     return TrainingResult(
         out=out,
         history=reporter.history,
         start_accuracy=start_accuracy,
-        best_accuracy=best_accuracy,
-        saved=saved,
+        best_accuracy=checkpoint.best_accuracy,
+        saved=checkpoint.saved,
         cancelled=cancel.is_set(),
     )
 
@@ -125,24 +119,34 @@ def _training_input(x, y, batch_size, augment, seed):
 
 
 class _BestWeights(keras.callbacks.ModelCheckpoint):
-    """ModelCheckpoint (weights only, best only, by test accuracy) that ignores a cancelled epoch."""
+    """ModelCheckpoint (weights only, best only, by test accuracy) that puts each new best
+    in place of `out` atomically, and ignores a cancelled epoch."""
 
     async_safe = True  # with save_freq="epoch" its batch hook does nothing
 
-    def __init__(self, path, cancel, start_accuracy):
+    def __init__(self, partial, out, cancel, start_accuracy, reporter):
         super().__init__(
-            str(path),
+            str(partial),
             monitor=VAL_ACCURACY,
             mode="max",
             save_best_only=True,
             save_weights_only=True,
             initial_value_threshold=start_accuracy,
         )
-        self._cancel = cancel
+        self.partial, self.out = Path(partial), Path(out)
+        self.best_accuracy = start_accuracy
+        self.saved = False
+        self._cancel, self._reporter = cancel, reporter
 
     def on_epoch_end(self, epoch, logs=None):
-        if not self._cancel.is_set():  # a cut-short epoch is never compared
-            super().on_epoch_end(epoch, logs)
+        if self._cancel.is_set():  # a cut-short epoch is never compared
+            return
+        super().on_epoch_end(epoch, logs)
+        if self.partial.exists():  # this epoch was the best so far: ModelCheckpoint wrote it
+            self.best_accuracy = float(self.best)
+            write_attributes(self.partial, test_accuracy=self.best_accuracy, epochs=len(self._reporter.history))
+            replace_atomically(self.partial, self.out)
+            self.saved = True
 
 
 class _Reporter(keras.callbacks.Callback):

@@ -1,6 +1,5 @@
 """Reading and atomically writing Keras 3 ``.weights.h5`` files, without TensorFlow."""
 import os
-import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,24 +55,25 @@ def write_attributes(path, **attributes):
 
 
 @contextmanager
-def atomic_path(dest):
-    """Yield an empty temporary ``.weights.h5`` path beside dest; whatever is written
-    there replaces dest in one rename when the block ends.
+def partial_path(dest):
+    """Yield the path of a temporary ``.weights.h5`` file beside dest, removed at the end.
 
-    If the block raises, or writes nothing, dest is left as it was.
+    Write there, then replace_atomically() into dest: dest is never half-written.
+    The name is fixed, so a file left by a killed process is reused, not piled up.
     """
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.stem}.", suffix=".partial.weights.h5", dir=dest.parent)
-    os.close(fd)
-    tmp = Path(tmp)
+    partial = dest.with_name(f".{dest.name.removesuffix('.weights.h5')}.partial.weights.h5")
     try:
-        yield tmp
-        if tmp.stat().st_size:
-            _fsync(tmp)
-            os.replace(tmp, dest)
+        yield partial
     finally:
-        tmp.unlink(missing_ok=True)
+        partial.unlink(missing_ok=True)
+
+
+def replace_atomically(partial, dest):
+    """Put a completely written file in place of dest in one rename."""
+    _fsync(partial)
+    os.replace(partial, dest)
 
 
 def _fsync(path):

@@ -48,6 +48,10 @@ class TrainingDialog(tk.Toplevel):
         self._build_progress()
         self.protocol("WM_DELETE_WINDOW", self.close)
         self.bind("<Escape>", lambda event: self.close())
+        self.bind("<Return>", lambda event: self.start() if self.worker is None else None)
+        self.transient(master)
+        # beside the main window, so that the pad stays free for drawing while training runs
+        self.geometry(f"+{master.winfo_rootx() + master.winfo_width() + 12}+{max(0, master.winfo_rooty() - 32)}")
 
     # -- settings
     def _build_settings(self, data_source):
@@ -64,7 +68,7 @@ class TrainingDialog(tk.Toplevel):
         ttk.Checkbutton(form, text="Augment (rotation, shift, zoom, stroke width): better on real handwriting",
                         variable=self.augment).grid(row=1, column=0, columnspan=4, sticky="w", pady=4)
         ttk.Label(form, text="MNIST data").grid(row=2, column=0, sticky="w")
-        ttk.Entry(form, textvariable=self.data, width=44).grid(row=2, column=1, columnspan=3, sticky="ew")
+        ttk.Entry(form, textvariable=self.data, width=36).grid(row=2, column=1, columnspan=3, sticky="ew")
         ttk.Button(form, text="Browse…", command=self._browse).grid(row=2, column=4, padx=(4, 0))
         ttk.Label(form, text="A folder with the four IDX files, or an mnist.npz; empty downloads MNIST.",
                   foreground="#555").grid(row=3, column=0, columnspan=5, sticky="w")
@@ -86,7 +90,7 @@ class TrainingDialog(tk.Toplevel):
         box = ttk.LabelFrame(self, text="Progress", padding=8)
         box.grid(row=1, column=0, sticky="ew", padx=8, pady=4)
         self.status = tk.StringVar(self, "Not started.")
-        ttk.Label(box, textvariable=self.status, width=60).grid(row=0, column=0, columnspan=2, sticky="w")
+        ttk.Label(box, textvariable=self.status, wraplength=480).grid(row=0, column=0, columnspan=2, sticky="w")
         ttk.Label(box, text="Epochs").grid(row=1, column=0, sticky="w")
         self.epoch_bar = ttk.Progressbar(box, length=360, mode="determinate")
         self.epoch_bar.grid(row=1, column=1, sticky="ew", pady=2)
@@ -182,8 +186,8 @@ class _Chart:
         from matplotlib.backends.backend_tkagg import FigureCanvasTkAgg
         from matplotlib.figure import Figure
 
-        self.figure = Figure(figsize=(4.6, 2.2), dpi=90)
-        self.figure.subplots_adjust(left=0.14, right=0.84, bottom=0.22, top=0.95)
+        self.figure = Figure(figsize=(5.2, 2.4), dpi=90)
+        self.figure.subplots_adjust(left=0.13, right=0.83, bottom=0.2, top=0.95)
         self.loss_axes = self.figure.add_subplot()
         self.accuracy_axes = self.loss_axes.twinx()
         self.canvas = FigureCanvasTkAgg(self.figure, master=master)
@@ -200,6 +204,7 @@ class _Chart:
         self.loss_axes.set_xlabel("epoch")
         self.loss_axes.set_ylabel("loss")
         self.accuracy_axes.set_ylabel("test accuracy")
+        self.accuracy_axes.yaxis.set_label_position("right")  # clear() moved it to the left
         self.loss_axes.xaxis.get_major_locator().set_params(integer=True)
         lines = self.loss_axes.get_lines() + self.accuracy_axes.get_lines()
         self.loss_axes.legend(lines, [line.get_label() for line in lines], fontsize=7, loc="center right")

@@ -12,7 +12,8 @@ import time
 from pathlib import Path
 
 
-def rss_mb(pid):
+def rss_mb(pid="self"):
+    """Resident memory of a process (Linux /proc)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024

@@ -10,7 +10,8 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageFilter, ImageOps
+from numpy.lib.stride_tricks import sliding_window_view
+from PIL import Image, ImageOps
 
 INK_THRESHOLD = 200  # tutorial: a grey level below 200 is ink
 SIZE = 28
@@ -97,11 +98,20 @@ def ink_mask(grey_image):
     if np.median(_border(pixels)) < (darkest + brightest) / 2:  # the background is the dark side
         grey_image, small = ImageOps.invert(grey_image), ImageOps.invert(small)
     grey = np.asarray(grey_image)
-    paper = small.filter(ImageFilter.MaxFilter(9))  # the brightest nearby: paper, not ink
-    if paper.getextrema()[0] == 255:  # clean white paper everywhere: nothing to even out
+    paper = max_filter(np.asarray(small), 13)  # the brightest nearby: paper, not ink
+    if paper.min() == 255:  # clean white paper everywhere: nothing to even out
         return grey < INK_THRESHOLD
-    paper = np.asarray(paper.resize(grey_image.size, Image.BILINEAR), dtype=np.float32)
+    paper = np.asarray(Image.fromarray(paper).resize(grey_image.size, Image.BILINEAR), dtype=np.float32)
     return grey * (255.0 / np.maximum(paper, 32.0)) < INK_THRESHOLD
+
+
+def max_filter(pixels, size):
+    """Maximum over a size x size square around each pixel (separable, edges padded)."""
+    half = size // 2
+    for axis in (0, 1):
+        padded = np.pad(pixels, [(half, half) if a == axis else (0, 0) for a in (0, 1)], mode="edge")
+        pixels = sliding_window_view(padded, size, axis=axis).max(axis=-1)
+    return pixels
 
 
 def _shrink(grey_image, side=64):
@@ -119,18 +129,18 @@ def frame(mask):
     centre by centre of mass in 28x28."""
     if mask.sum() < max(1, MIN_INK_FRACTION * mask.size):
         raise BlankImageError("no digit found: the image is blank")
-    ink = np.asarray(_fit(_crop(mask), WORK_BOX)) >= 128
-    ink = _crop(_normalise_stroke_width(ink))
-    digit = np.asarray(_fit(ink, BOX), dtype=np.float32) / 255.0
+    ink = np.asarray(fit_mask(crop_to_ink(mask), WORK_BOX)) >= 128
+    ink = crop_to_ink(_normalise_stroke_width(ink))
+    digit = np.asarray(fit_mask(ink, BOX), dtype=np.float32) / 255.0
     return _centre_by_mass(digit)
 
 
-def _crop(mask):
+def crop_to_ink(mask):
     rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
     return mask[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
 
 
-def _fit(mask, box):
+def fit_mask(mask, box):
     """Scale a mask so its longer side is `box` px (aspect kept), anti-aliased: an 'L' image."""
     height, width = mask.shape
     scale = box / max(height, width)
@@ -150,10 +160,11 @@ def _normalise_stroke_width(ink):
     radius = round((MNIST_STROKE_WIDTH * WORK_BOX / BOX - stroke_width(ink)) / 2)
     if radius == 0:
         return ink
-    grow = ImageFilter.MaxFilter if radius > 0 else ImageFilter.MinFilter
-    padded = Image.fromarray(np.pad(ink, abs(radius)).astype(np.uint8) * 255)
-    adjusted = np.asarray(padded.filter(grow(2 * abs(radius) + 1))) >= 128
-    return adjusted if adjusted.any() else np.pad(ink, abs(radius))
+    padded = np.pad(ink, abs(radius))
+    if radius > 0:
+        return max_filter(padded, 2 * radius + 1)
+    thinner = ~max_filter(~padded, 2 * -radius + 1)
+    return thinner if thinner.any() else padded
 
 
 def _centre_by_mass(digit):

@@ -2,7 +2,7 @@
 from PIL import Image, ImageDraw
 
 PAD_SIZE = 280
-PEN_WIDTH = 18  # px on the 280 px pad; chosen by measurement, see README
+PEN_WIDTH = 24  # px on the 280 px pad: MNIST-like strokes (benchmarks/pen_width.py, README)
 
 
 def render_strokes(strokes, size=PAD_SIZE, pen=PEN_WIDTH):

@@ -197,3 +197,23 @@ def _alive(root):
         return bool(root.winfo_exists())
     except tk.TclError:
         return False
+
+
+def test_hundreds_of_strokes(app):
+    rng = np.random.default_rng(0)
+    strokes = [[tuple(map(int, p)) for p in rng.integers(20, 260, (3, 2))] for _ in range(300)]
+    draw(app.pad, strokes)
+    assert len(app.pad.strokes) == 300
+    assert app.answer.get() in {"?", *map(str, range(10))}  # recognised after every stroke, no error
+    for _ in range(300):
+        app.undo()
+    assert app.pad.is_blank() and app.answer.get() == "–"
+
+
+def test_window_can_be_resized_small_and_large(app):
+    for geometry in ("50x50", "2400x1600", "700x480"):
+        app.root.geometry(geometry)
+        app.root.update()
+        assert app.root.winfo_width() >= 560 and app.root.winfo_height() >= 420  # minsize keeps it usable
+    draw(app.pad, [dense(s) for s in DRAWN_DIGITS[7]])
+    assert app.answer.get() == "7"

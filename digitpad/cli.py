@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from digitpad.data import DataError, describe_source, load_mnist
+from digitpad.network import KINDS
 from digitpad.paths import resolve_weights, user_weights
 from digitpad.preprocess import ImageError
 from digitpad.recognizer import Recognizer
@@ -51,10 +52,11 @@ def _parser():
     train.add_argument("--epochs", type=int, default=5)
     train.add_argument("--batch-size", type=int, default=32)
     train.add_argument("--data", help="MNIST folder or .npz (default: $DIGITPAD_MNIST or download)")
-    train.add_argument("--out", help=f"where to write (default: {user_weights()})")
+    train.add_argument("--out", help=f"where to write (default: {user_weights()}, or {user_weights('cnn').name} for cnn)")
     train.add_argument("--fresh", action="store_true", help="start from scratch, not from the current weights")
     train.add_argument("--augment", action="store_true", help="random rotation, shift, zoom, stroke width")
     train.add_argument("--seed", type=int)
+    train.add_argument("--model", choices=KINDS, default="mlp", help="mlp: the tutorial's network; cnn: convolutional")
     train.add_argument("--weights", dest="weights", default=argparse.SUPPRESS, help="weights to resume from")
     train.set_defaults(handler=_train)
     return parser
@@ -63,10 +65,11 @@ def _parser():
 def _add_common(parser):
     parser.add_argument("--weights", default=argparse.SUPPRESS, help="weights file to use")
     parser.add_argument("--no-frame", action="store_true", help="the tutorial's preprocessing alone")
+    parser.add_argument("--model", choices=KINDS, default="mlp", help="which network's weights by default")
 
 
 def _predict(args):
-    recognizer = Recognizer.load(args.weights, framed=not args.no_frame)
+    recognizer = Recognizer.load(args.weights, framed=not args.no_frame, kind=args.model)
     paths = _prompted_paths() if args.files == ["-"] else args.files
     failures = 0
     for path in paths:
@@ -100,7 +103,7 @@ def _prompted_paths():
 
 
 def _evaluate(args):
-    recognizer = Recognizer.load(args.weights, framed=not args.no_frame)
+    recognizer = Recognizer.load(args.weights, framed=not args.no_frame, kind=args.model)
     if args.images:
         predictions, labels = _predict_folder(recognizer, Path(args.images))
         source = args.images
@@ -153,11 +156,11 @@ def format_confusion(matrix):
 
 def _train(args):
     data = load_mnist(args.data)
-    start_from = None if args.fresh else resolve_weights(args.weights)
+    start_from = None if args.fresh else resolve_weights(args.weights, args.model)
     if start_from is not None and not start_from.is_file():
         print(f"no weights at {start_from}: training from scratch")
         start_from = None
-    out = Path(args.out).expanduser() if args.out else user_weights()
+    out = Path(args.out).expanduser() if args.out else user_weights(args.model)
     print(f"data: {describe_source(args.data)}")
     print(f"resuming from: {start_from or 'scratch'}")
     print(f"writing to: {out}")
@@ -168,12 +171,13 @@ def _train(args):
     previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())  # Ctrl-C keeps the best so far
     try:
         result = train(data, out, start_from=start_from, epochs=args.epochs, batch_size=args.batch_size,
-                       augment=args.augment, seed=args.seed, on_progress=_print_progress, cancel=cancel)
+                       augment=args.augment, seed=args.seed, on_progress=_print_progress, cancel=cancel,
+                       kind=args.model)
     finally:
         signal.signal(signal.SIGINT, previous)
     from digitpad.model import build_model
 
-    build_model().summary()
+    build_model(args.model).summary()
     print(format_history(result.history))
     if result.cancelled:
         print("cancelled")

@@ -1,27 +1,42 @@
-"""The Keras model: the tutorial's Flatten -> Dense(128, relu) -> Dense(10, softmax)."""
+"""The Keras models; "mlp" is the tutorial's Flatten -> Dense(128, relu) -> Dense(10, softmax)."""
 import keras
 
-from digitpad.network import CLASSES, HIDDEN_UNITS, IMAGE_SIZE
+from digitpad.network import CLASSES, CONV_FILTERS, HIDDEN_UNITS, IMAGE_SIZE, KERNEL
 from digitpad.weights import WeightsError
 
 
-def build_model():
-    """Build and compile the tutorial's network (its weights file layout is network.DENSE_LAYERS)."""
-    model = keras.Sequential(
-        [
-            keras.Input(shape=(IMAGE_SIZE, IMAGE_SIZE)),
-            keras.layers.Flatten(name="flatten"),
-            keras.layers.Dense(HIDDEN_UNITS, activation="relu", name="hidden"),
-            keras.layers.Dense(CLASSES, activation="softmax", name="output"),
-        ],
-        name="digitpad",
-    )
+def build_model(kind="mlp"):
+    """Build and compile a network (its weights file layout is network.LAYERS[kind]).
+
+    "mlp" is the tutorial's Flatten -> Dense(128, relu) -> Dense(10, softmax).
+    """
+    model = keras.Sequential([keras.Input(shape=(IMAGE_SIZE, IMAGE_SIZE)), *_LAYERS[kind]()], name=f"digitpad_{kind}")
     model.compile(
         optimizer="adam",
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=False),
         metrics=["sparse_categorical_accuracy"],
     )
     return model
+
+
+_LAYERS = {
+    "mlp": lambda: [
+        keras.layers.Flatten(name="flatten"),
+        keras.layers.Dense(HIDDEN_UNITS, activation="relu", name="hidden"),
+        keras.layers.Dense(CLASSES, activation="softmax", name="output"),
+    ],
+    "cnn": lambda: [
+        keras.layers.Reshape((IMAGE_SIZE, IMAGE_SIZE, 1)),
+        keras.layers.Conv2D(CONV_FILTERS[0], KERNEL, activation="relu"),
+        keras.layers.MaxPooling2D(),
+        keras.layers.Conv2D(CONV_FILTERS[1], KERNEL, activation="relu"),
+        keras.layers.MaxPooling2D(),
+        keras.layers.Flatten(),
+        keras.layers.Dropout(0.3),
+        keras.layers.Dense(HIDDEN_UNITS, activation="relu", name="hidden"),
+        keras.layers.Dense(CLASSES, activation="softmax", name="output"),
+    ],
+}
 
 
 def load_weights_into(model, path):

@@ -1,25 +1,51 @@
-"""The tutorial's network as data, and its forward pass in numpy.
+"""The networks as data, and their forward pass in numpy.
 
-The Keras model (model.py) is built from these layer names and shapes, and the
-recognizer runs the same layers in numpy, so recognising never imports TensorFlow.
+The Keras models (model.py) have these layers, and the recognizer runs the same layers
+in numpy, so recognising never imports TensorFlow. Two kinds:
+- "mlp": the tutorial's Flatten -> Dense(128, relu) -> Dense(10, softmax), the default;
+- "cnn": a small convolutional network, Conv(32) -> pool -> Conv(64) -> pool -> Dense(128) -> Dense(10).
 """
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 IMAGE_SIZE = 28
 CLASSES = 10
 HIDDEN_UNITS = 128
+CONV_FILTERS = (32, 64)
+KERNEL = 3
+KINDS = ("mlp", "cnn")
 
-# Dense layers in forward order: where a Keras 3 .weights.h5 file stores them (by
-# class and position, whatever the layer's name) -> (kernel shape, bias shape).
-DENSE_LAYERS = {
-    "layers/dense": ((IMAGE_SIZE * IMAGE_SIZE, HIDDEN_UNITS), (HIDDEN_UNITS,)),
-    "layers/dense_1": ((HIDDEN_UNITS, CLASSES), (CLASSES,)),
+# Where a Keras 3 .weights.h5 file stores each layer's (kernel, bias), by class and
+# position whatever the layer's name, in forward order, with their shapes.
+_CNN_FLAT = ((IMAGE_SIZE - 2) // 2 - 2) // 2  # 5: two valid 3x3 convolutions, two 2x2 poolings
+LAYERS = {
+    "mlp": {
+        "layers/dense": ((IMAGE_SIZE * IMAGE_SIZE, HIDDEN_UNITS), (HIDDEN_UNITS,)),
+        "layers/dense_1": ((HIDDEN_UNITS, CLASSES), (CLASSES,)),
+    },
+    "cnn": {
+        "layers/conv2d": ((KERNEL, KERNEL, 1, CONV_FILTERS[0]), (CONV_FILTERS[0],)),
+        "layers/conv2d_1": ((KERNEL, KERNEL, CONV_FILTERS[0], CONV_FILTERS[1]), (CONV_FILTERS[1],)),
+        "layers/dense": ((_CNN_FLAT * _CNN_FLAT * CONV_FILTERS[1], HIDDEN_UNITS), (HIDDEN_UNITS,)),
+        "layers/dense_1": ((HIDDEN_UNITS, CLASSES), (CLASSES,)),
+    },
 }
 
 
-def forward(params, images):
+def kind_of(layer_paths):
+    """Which network a weights file holds, from the layer paths it contains."""
+    return "cnn" if "layers/conv2d" in layer_paths else "mlp"
+
+
+def forward(kind, params, images):
     """Probabilities (n, 10) for images (n, 28, 28) in 0..1; params are (kernel, bias) pairs."""
-    x = np.asarray(images, dtype=np.float32).reshape(len(images), -1)
+    x = np.asarray(images, dtype=np.float32)
+    if kind == "cnn":
+        conv_params, params = params[:2], params[2:]
+        x = x[..., None]
+        for kernel, bias in conv_params:
+            x = _max_pool(np.maximum(_convolve(x, kernel) + bias, 0.0))
+    x = x.reshape(len(x), -1)
     *hidden, (out_kernel, out_bias) = params
     for kernel, bias in hidden:
         x = np.maximum(x @ kernel + bias, 0.0)
@@ -28,12 +54,23 @@ def forward(params, images):
     return exp / exp.sum(axis=1, keepdims=True)
 
 
-def summary(params):
+def _convolve(x, kernel):
+    """'valid' 2-D convolution (as Keras Conv2D computes it) of x (n, h, w, c) with kernel (kh, kw, c, f)."""
+    windows = sliding_window_view(x, kernel.shape[:2], axis=(1, 2))  # (n, h', w', c, kh, kw)
+    return np.tensordot(windows, kernel.transpose(2, 0, 1, 3), axes=([3, 4, 5], [0, 1, 2]))
+
+
+def _max_pool(x):
+    n, h, w, c = x.shape
+    return x[:, : h // 2 * 2, : w // 2 * 2].reshape(n, h // 2, 2, w // 2, 2, c).max(axis=(2, 4))
+
+
+def summary(kind, params):
     """The model's layers and parameter counts, as text (no TensorFlow needed)."""
-    lines = [f"{'layer':<10}{'output':>8}{'activation':>12}{'parameters':>12}", f"{'flatten':<10}{IMAGE_SIZE * IMAGE_SIZE:>8}"]
+    lines = [f"{'layer':<10}{'output':>14}{'activation':>12}{'parameters':>12}"]
+    names = [path.split("/")[-1] for path in LAYERS[kind]]
     activations = ["relu"] * (len(params) - 1) + ["softmax"]
-    for index, ((kernel, bias), activation) in enumerate(zip(params, activations)):
-        lines.append(f"{'dense' + ('_' + str(index) if index else ''):<10}{kernel.shape[1]:>8}{activation:>12}"
-                     f"{kernel.size + bias.size:>12,}")
+    for name, (kernel, bias), activation in zip(names, params, activations):
+        lines.append(f"{name:<10}{kernel.shape[-1]:>14}{activation:>12}{kernel.size + bias.size:>12,}")
     lines.append(f"total parameters: {sum(k.size + b.size for k, b in params):,}")
     return "\n".join(lines)

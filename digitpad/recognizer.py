@@ -15,9 +15,9 @@ class Recognizer:
     framed: bool = True  # MNIST-style framing; False gives the tutorial's pipeline alone
 
     @classmethod
-    def load(cls, weights=None, framed=True):
+    def load(cls, weights=None, framed=True, kind="mlp"):
         """Load weights (see paths.resolve_weights for which file); raises WeightsError."""
-        return cls(read_weights(resolve_weights(weights)), framed)
+        return cls(read_weights(resolve_weights(weights, kind)), framed)
 
     def pixels(self, image):
         """What the model sees: 28x28 floats in 0..1 (raises ImageError, BlankImageError)."""
@@ -25,7 +25,7 @@ class Recognizer:
 
     def probabilities_of_pixels(self, pixels):
         """Probabilities (n, 10) for preprocessed images (n, 28, 28)."""
-        return forward(self.weights.params, pixels)
+        return forward(self.weights.kind, self.weights.params, pixels)
 
     def probabilities(self, image):
         """Ten probabilities summing to 1 for one image (path or PIL image)."""

@@ -69,6 +69,7 @@ def train(
     seed=None,
     on_progress=None,
     cancel=None,
+    kind="mlp",
 ):
     """Train and keep the best weights in `out`; return a TrainingResult.
 
@@ -76,13 +77,14 @@ def train(
     start_from: weights to resume from (None trains from scratch).
     cancel: a threading.Event; setting it stops within a batch or two, keeping the
     best weights saved so far, or the previous file if nothing improved.
+    kind: "mlp" (the tutorial's network) or "cnn" (see network.py).
     """
     if seed is not None:
         keras.utils.set_random_seed(seed)
     cancel = cancel or threading.Event()
     (x_train, y_train), (x_test, y_test) = data
     x_train, x_test = scale(x_train), scale(x_test)
-    model = build_model()
+    model = build_model(kind)
     start_accuracy = None
     if start_from is not None:
         load_weights_into(model, start_from)

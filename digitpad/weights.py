@@ -7,7 +7,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-from digitpad.network import DENSE_LAYERS
+from digitpad.network import LAYERS, kind_of
 
 
 class WeightsError(Exception):
@@ -17,6 +17,7 @@ class WeightsError(Exception):
 @dataclass(frozen=True)
 class Weights:
     path: Path
+    kind: str  # "mlp" or "cnn": see network.py
     params: list  # (kernel, bias) pairs in forward order
     test_accuracy: float | None  # recorded by `digitpad train`, when known
 
@@ -28,14 +29,15 @@ def read_weights(path):
         raise WeightsError(f"{path} {what}")
     try:
         with h5py.File(path, "r") as f:
-            params = [_read_dense(f, path, name, shapes) for name, shapes in DENSE_LAYERS.items()]
+            kind = kind_of({f"layers/{name}" for name in f.get("layers", {})})
+            params = [_read_layer(f, path, name, shapes) for name, shapes in LAYERS[kind].items()]
             accuracy = f.attrs.get("test_accuracy")
     except (OSError, KeyError, ValueError) as error:
         raise WeightsError(f"{path} is not a readable weights file ({error})") from error
-    return Weights(path, params, None if accuracy is None else float(accuracy))
+    return Weights(path, kind, params, None if accuracy is None else float(accuracy))
 
 
-def _read_dense(f, path, name, shapes):
+def _read_layer(f, path, name, shapes):
     group = f.get(f"{name}/vars")
     if group is None:
         raise WeightsError(f"{path} holds no layer '{name}': not weights of digitpad's model")

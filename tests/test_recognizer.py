@@ -1,4 +1,5 @@
 import subprocess
+from contextlib import nullcontext
 import sys
 
 import h5py
@@ -127,3 +128,26 @@ def test_weights_of_another_model_are_refused(tmp_path):
         f["layers/dense/vars/1"] = np.zeros(64, np.float32)
     with pytest.raises(WeightsError, match="another model"):
         Recognizer.load(path)
+
+
+def test_convolutional_network_in_numpy_agrees_with_keras(tmp_path):
+    from digitpad.model import build_model
+
+    model = build_model("cnn")
+    rng = np.random.default_rng(1)
+    for variable in model.trainable_variables:  # random, not the initial zeros of the biases
+        variable.assign(rng.normal(0, 0.1, variable.shape).astype(np.float32))
+    path = tmp_path / "cnn.weights.h5"
+    model.save_weights(path)
+    recognizer = Recognizer.load(path)
+    assert recognizer.weights.kind == "cnn"
+    images = rng.random((50, 28, 28)).astype(np.float32)
+    np.testing.assert_allclose(recognizer.probabilities_of_pixels(images), model.predict(images, verbose=0), atol=1e-5)
+
+
+def test_model_kind_chooses_the_default_weights(isolated_home):
+    from digitpad.paths import shipped_weights
+
+    with pytest.raises(WeightsError) if not shipped_weights("cnn").is_file() else nullcontext():
+        assert Recognizer.load(kind="cnn").weights.kind == "cnn"
+    assert Recognizer.load(kind="mlp").weights.kind == "mlp"

@@ -120,3 +120,19 @@ def test_augmentation_varies_but_keeps_digits_recognisable():
     assert (images.sum(axis=(1, 2)) > 5).all()
     originals = x / 255.0
     assert min(np.abs(image - originals).mean(axis=(1, 2)).min() for image in images) > 1e-3
+
+
+def test_convolutional_network_trains_and_is_read_back(tmp_path, data):
+    out = tmp_path / "cnn.weights.h5"
+    result = training.train(data, out, epochs=2, batch_size=16, seed=1, kind="cnn")
+    assert result.saved and result.best_accuracy > 0.5
+    recognizer = Recognizer.load(out)
+    assert recognizer.weights.kind == "cnn"
+    (_, _), (x_test, y_test) = data
+    accuracy = np.mean(recognizer.probabilities_of_pixels(x_test / 255.0).argmax(axis=1) == y_test)
+    assert accuracy == pytest.approx(result.best_accuracy, abs=1e-6)
+
+
+def test_resuming_one_network_from_the_others_weights_is_refused(tmp_path, data, shipped_weights):
+    with pytest.raises(WeightsError, match="cannot load"):
+        training.train(data, tmp_path / "cnn.weights.h5", start_from=shipped_weights, epochs=1, kind="cnn")

@@ -11,11 +11,12 @@ from digitpad.gui.bars import ProbabilityBars
 from digitpad.gui.pad import DrawingPad
 from digitpad.gui.training_dialog import TrainingDialog, training_job
 from digitpad.network import summary
-from digitpad.paths import SHIPPED_WEIGHTS, resolve_weights, user_weights
+from digitpad.paths import resolve_weights, shipped_weights, user_weights
 from digitpad.preprocess import BlankImageError, ImageError, open_image
 from digitpad.recognizer import Recognizer
 from digitpad.weights import WeightsError
 
+KIND_NAMES = {"mlp": "two-layer network", "cnn": "convolutional network"}
 NOT_SURE_BELOW = 0.5  # below this confidence the answer is "not sure", not a digit
 PREVIEW_SCALE = 4  # "what the model sees": 28x28 shown at 112x112
 IMAGE_TYPES = [("Images", "*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff"), ("All files", "*")]
@@ -37,6 +38,7 @@ class App:
         self.training = None  # the TrainingDialog while it exists
         root.title("digitpad")
         root.minsize(560, 420)
+        self.kind = tk.StringVar(root, "mlp")  # which network: see digitpad.network
         self.framed = tk.BooleanVar(root, True)
         self.live = tk.BooleanVar(root, True)
         self.status = tk.StringVar(root)
@@ -57,8 +59,13 @@ class App:
         model = tk.Menu(menubar, tearoff=False)
         model.add_command(label="Train…", accelerator="Ctrl+T", command=self.open_training)
         model.add_command(label="Load weights…", command=self.load_weights)
-        model.add_command(label="Use shipped weights", command=lambda: self.use_weights(SHIPPED_WEIGHTS))
+        model.add_command(label="Use shipped weights",
+                          command=lambda: self.use_weights(shipped_weights(self.kind.get())))
         model.add_command(label="Model summary", command=self.show_summary)
+        model.add_separator()
+        for kind, label in KIND_NAMES.items():
+            model.add_radiobutton(label=label.capitalize(), value=kind, variable=self.kind,
+                                  command=lambda: self.use_weights(resolve_weights(kind=self.kind.get())))
         view = tk.Menu(menubar, tearoff=False)
         view.add_checkbutton(label="Framing (MNIST-style centring)", variable=self.framed, command=self.recognize)
         view.add_checkbutton(label="Live recognition", accelerator="Ctrl+L", variable=self.live)
@@ -216,12 +223,14 @@ class App:
                 self.say(f"No usable weights: {error}", error=True)
                 self._offer_training()
             else:
+                self.kind.set(self.recognizer.weights.kind)
                 self.say(f"Kept {self.recognizer.weights.path}: {error}", error=True)
             return
         self.banner.pack_forget()
-        accuracy = self.recognizer.weights.test_accuracy
-        known = f" ({accuracy:.2%} on MNIST test)" if accuracy is not None else ""
-        self.say(f"Weights: {self.recognizer.weights.path}{known}")
+        weights = self.recognizer.weights
+        self.kind.set(weights.kind)
+        known = f", {weights.test_accuracy:.2%} on MNIST test" if weights.test_accuracy is not None else ""
+        self.say(f"Weights: {weights.path} ({KIND_NAMES[weights.kind]}{known})")
         if not quiet:
             self.recognize()
 
@@ -243,8 +252,9 @@ class App:
         if self.recognizer is None:
             messagebox.showinfo("Model summary", "No weights are loaded.", parent=self.root)
             return
-        messagebox.showinfo("Model summary", f"{self.recognizer.weights.path}\n\n"
-                            f"{summary(self.recognizer.weights.params)}", parent=self.root)
+        weights = self.recognizer.weights
+        messagebox.showinfo("Model summary", f"{weights.path}\n\n{summary(weights.kind, weights.params)}",
+                            parent=self.root)
 
     def show_about(self):
         messagebox.showinfo("About digitpad", "digitpad: handwritten digit recognition.\n"
@@ -264,7 +274,7 @@ class App:
         start_from = self.recognizer.weights.path if self.recognizer is not None else None
         self.model_menu.entryconfigure("Load weights…", state="disabled")
         self.say("Training… you can keep drawing with the current weights.")
-        return training_job(settings, start_from, user_weights())
+        return training_job(settings, start_from, user_weights(self.kind.get()), self.kind.get())
 
     def _training_finished(self, outcome):
         self.model_menu.entryconfigure("Load weights…", state="normal")

@@ -16,7 +16,7 @@ class TrainingSettings:
     data: str  # MNIST folder or .npz; "" downloads
 
 
-def training_job(settings, start_from, out):
+def training_job(settings, start_from, out, kind):
     """The work done in the worker thread: load MNIST, import TensorFlow, train."""
 
     def job(report, cancel):
@@ -27,7 +27,7 @@ def training_job(settings, start_from, out):
 
         report("Training…")
         return train(data, out, start_from=start_from, epochs=settings.epochs, batch_size=settings.batch_size,
-                     augment=settings.augment, on_progress=report, cancel=cancel)
+                     augment=settings.augment, on_progress=report, cancel=cancel, kind=kind)
 
     return job
 

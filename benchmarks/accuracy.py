@@ -7,10 +7,12 @@ project. Pendigits is for measuring only: no model is trained on it.
 """
 import argparse
 import importlib.util
+import io
 import sys
 from pathlib import Path
 
 import numpy as np
+from PIL import Image, ImageFilter
 
 from digitpad.data import load_mnist
 from digitpad.preprocess import ImageError
@@ -35,6 +37,33 @@ def pendigits_drawings(renderer, pen, style, every):
         placed = renderer.place(digit["strokes"], pen, fraction, rng)  # keeps the rng sequence of the tool
         if index % every == 0:
             yield renderer.render(placed, pen), digit["label"]
+
+
+def photo_like(image, condition, rng):
+    """A pad drawing made to look like a photo of ink on paper."""
+    grey = np.asarray(image.convert("L"), dtype=np.float32) / 255  # 1 paper, 0 ink
+    height, width = grey.shape
+    if condition == "rotated":
+        return image.convert("L").rotate(rng.uniform(-10, 10), resample=Image.BILINEAR, fillcolor=255)
+    paper, ink, light = 235.0, 40.0, np.ones_like(grey)
+    if condition == "dim":
+        paper, ink = 105.0, 25.0
+    if condition == "uneven light":
+        light = np.linspace(0.45, 1.0, width)[None, :] * np.linspace(1.0, 0.7, height)[:, None]
+    pixels = (ink + (paper - ink) * grey) * light
+    if condition == "noise":
+        pixels = pixels + rng.normal(0, 12, pixels.shape)
+    photo = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
+    if condition == "blur":
+        photo = photo.filter(ImageFilter.GaussianBlur(2.5))
+    if condition == "jpeg":
+        buffer = io.BytesIO()
+        photo.save(buffer, "JPEG", quality=40)
+        photo = Image.open(io.BytesIO(buffer.getvalue()))
+    return photo
+
+
+PHOTO_CONDITIONS = ("off-white", "dim", "uneven light", "noise", "blur", "jpeg", "rotated")
 
 
 def accuracy(recognizer, pairs):
@@ -69,6 +98,12 @@ def main():
             drawings = list(pendigits_drawings(renderer, pen, style, args.every))
             print(f"{pen:>4} {style:<9} {accuracy(recognizer, drawings):>13.2%} {accuracy(tutorial, drawings):>18.2%}",
                   flush=True)
+    print("photo-like (pen 18, centred):")
+    drawings = list(pendigits_drawings(renderer, 18, "centered", args.every))
+    rng = np.random.default_rng(11)
+    for condition in PHOTO_CONDITIONS:
+        photos = [(photo_like(image, condition, rng), label) for image, label in drawings]
+        print(f"     {condition:<14} {accuracy(recognizer, photos):>8.2%} {accuracy(tutorial, photos):>18.2%}", flush=True)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from digitpad.network import KINDS
 from digitpad.paths import resolve_weights, user_weights
 from digitpad.preprocess import ImageError
 from digitpad.recognizer import Recognizer
+from digitpad.samples import count_samples, delete_samples, export_samples, read_samples, samples_dir
 from digitpad.weights import WeightsError
 
 
@@ -59,6 +60,20 @@ def _parser():
     train.add_argument("--model", choices=KINDS, default="mlp", help="mlp: the tutorial's network; cnn: convolutional")
     train.add_argument("--weights", dest="weights", default=argparse.SUPPRESS, help="weights to resume from")
     train.set_defaults(handler=_train)
+
+    adapt = commands.add_parser("adapt", help="fine-tune the model on your own handwriting samples")
+    adapt.add_argument("--samples", default=str(samples_dir()), help=f"images + labels.csv (default: {samples_dir()})")
+    adapt.add_argument("--data", help="MNIST folder or .npz, mixed in (default: $DIGITPAD_MNIST or download)")
+    adapt.add_argument("--out", help="where to write (default: your weights file of that model)")
+    adapt.add_argument("--weights", dest="weights", default=argparse.SUPPRESS, help="weights to start from")
+    adapt.add_argument("--model", choices=KINDS, default="mlp")
+    adapt.add_argument("--seed", type=int)
+    adapt.set_defaults(handler=_adapt)
+
+    samples = commands.add_parser("samples", help="list, export or delete your kept samples")
+    samples.add_argument("action", choices=["list", "export", "delete"])
+    samples.add_argument("destination", nargs="?", help="for export: a new folder")
+    samples.set_defaults(handler=_samples)
     return parser
 
 
@@ -188,6 +203,54 @@ def _train(args):
     else:
         print(f"no epoch completed: {result.out} unchanged")
     return 130 if result.cancelled else 0
+
+
+def _adapt(args):
+    folder = Path(args.samples).expanduser()
+    samples = read_samples(folder)
+    for reason in samples.skipped:
+        print(f"skipped: {reason}", file=sys.stderr)
+    if not samples.labels:
+        raise DataError(f"{folder}: no usable samples (images and labels.csv with file,label)")
+    start_from = resolve_weights(args.weights, args.model)
+    recognizer = Recognizer.load(start_from)
+    pixels, labels = [], []
+    for image, label in zip(samples.images, samples.labels):
+        try:
+            pixels.append(recognizer.pixels(image))
+            labels.append(label)
+        except ImageError as error:
+            print(f"skipped: a sample of {label}: {error}", file=sys.stderr)
+    data = load_mnist(args.data)
+    out = Path(args.out).expanduser() if args.out else user_weights(recognizer.weights.kind)
+    print(f"adapting {start_from} to {len(labels)} samples from {folder}")
+
+    from digitpad.training import adapt  # imports TensorFlow: only now
+
+    result = adapt(data, start_from, pixels, labels, out, seed=args.seed)
+    print(f"your samples: {result.samples_before:.1%} right before, {result.samples_after:.1%} after")
+    print(f"MNIST test: {result.mnist_after:.2%}; took {result.seconds:.1f} s")
+    print(f"saved to {result.out}")
+    return 0
+
+
+def _samples(args):
+    folder = samples_dir()
+    if args.action == "list":
+        samples = read_samples(folder)
+        counts = np.bincount(np.array(samples.labels, dtype=int), minlength=10) if samples.labels else np.zeros(10, int)
+        print(f"{len(samples.labels)} samples in {folder}")
+        print("  ".join(f"{digit}: {count}" for digit, count in enumerate(counts)))
+        for reason in samples.skipped:
+            print(f"unusable: {reason}")
+    elif args.action == "export":
+        if not args.destination:
+            raise DataError("samples export needs a destination folder")
+        export_samples(folder, Path(args.destination).expanduser())
+        print(f"copied {count_samples(folder)} samples to {args.destination}")
+    else:
+        print(f"deleted {delete_samples(folder)} samples from {folder}")
+    return 0
 
 
 def _print_progress(progress):

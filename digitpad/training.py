@@ -88,7 +88,7 @@ def train(
     start_accuracy = None
     if start_from is not None:
         load_weights_into(model, start_from)
-        start_accuracy = model.evaluate(x_test, y_test, batch_size=256, verbose=0, return_dict=True)[ACCURACY]
+        start_accuracy = _accuracy(model, x_test, y_test)
 
     out = Path(out)
     reporter = _Reporter(epochs, on_progress, cancel)
@@ -193,8 +193,8 @@ class _Reporter(keras.callbacks.Callback):
                 epoch=epoch + 1,
                 loss=logs["loss"],
                 accuracy=logs[ACCURACY],
-                val_loss=logs["val_loss"],
-                val_accuracy=logs[VAL_ACCURACY],
+                val_loss=logs.get("val_loss", float("nan")),  # adapt() validates only at the end
+                val_accuracy=logs.get(VAL_ACCURACY, float("nan")),
                 seconds=time.monotonic() - self._epoch_start,
             )
         )
@@ -204,3 +204,61 @@ class _Reporter(keras.callbacks.Callback):
 
 def _floats(logs):
     return {key: float(value) for key, value in (logs or {}).items()}
+
+
+ADAPT_REPEATS = 20  # each of the user's samples counts as much as 20 MNIST images
+ADAPT_MNIST_IMAGES = 6000  # mixed in, so that the model forgets nothing
+ADAPT_EPOCHS = 3
+ADAPT_LEARNING_RATE = 3e-4
+
+
+@dataclass(frozen=True)
+class AdaptationResult:
+    out: Path
+    samples_before: float  # accuracy on the user's samples, before and after
+    samples_after: float
+    mnist_after: float  # MNIST test accuracy of the adapted weights
+    seconds: float
+    saved: bool
+    cancelled: bool
+
+
+def adapt(data, start_from, pixels, labels, out, *, epochs=ADAPT_EPOCHS, seed=None, on_progress=None, cancel=None):
+    """Fine-tune the weights in start_from on the user's samples mixed with MNIST; write to out.
+
+    pixels: the samples as preprocessed 28x28 images in 0..1, labels their digits.
+    The samples are augmented like MNIST is (augment.py), so that the model learns the
+    writer's style, not the drawings themselves. Cancel writes nothing.
+    """
+    from digitpad.augment import augmented_dataset
+    from digitpad.weights import read_weights
+
+    started = time.monotonic()
+    if seed is not None:
+        keras.utils.set_random_seed(seed)
+    cancel = cancel or threading.Event()
+    (x_train, y_train), (x_test, y_test) = data
+    pixels, labels = np.asarray(pixels, dtype=np.float32), np.asarray(labels)
+    model = build_model(read_weights(start_from).kind)
+    load_weights_into(model, start_from)
+    model.optimizer.learning_rate.assign(ADAPT_LEARNING_RATE)
+    samples_before = _accuracy(model, pixels, labels)
+    chosen = np.random.default_rng(seed).choice(len(x_train), min(ADAPT_MNIST_IMAGES, len(x_train)), replace=False)
+    x = np.concatenate([np.repeat(pixels, ADAPT_REPEATS, axis=0), scale(x_train[chosen])])
+    y = np.concatenate([np.repeat(labels, ADAPT_REPEATS), y_train[chosen]])
+    reporter = _Reporter(epochs, on_progress, cancel)
+    model.fit(augmented_dataset(x, y, 32, seed), epochs=epochs, callbacks=[reporter], verbose=0, shuffle=False)
+    cancelled = cancel.is_set()
+    samples_after = _accuracy(model, pixels, labels)
+    mnist_after = 0.0 if cancelled else _accuracy(model, scale(x_test), y_test)
+    if not cancelled:
+        with partial_path(out) as partial:
+            model.save_weights(partial)
+            write_attributes(partial, test_accuracy=mnist_after, adapted_samples=len(labels))
+            replace_atomically(partial, out)
+    return AdaptationResult(Path(out), samples_before, samples_after, mnist_after,
+                            time.monotonic() - started, saved=not cancelled, cancelled=cancelled)
+
+
+def _accuracy(model, x, y):
+    return model.evaluate(x, y, batch_size=256, verbose=0, return_dict=True)[ACCURACY]

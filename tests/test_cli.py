@@ -102,3 +102,20 @@ def test_train_writes_to_the_user_folder_and_reports(mnist_dir, isolated_home, c
     # the next run resumes from the user's weights, not the shipped ones
     main(["train", "--data", str(mnist_dir), "--epochs", "1"])
     assert f"resuming from: {written}" in capsys.readouterr().out
+
+
+def test_adapt_and_samples_commands(mnist_dir, isolated_home, capsys):
+    pytest.importorskip("tensorflow")
+    from digitpad.samples import add_sample, samples_dir
+
+    for digit in (7, 1, 0):
+        add_sample(samples_dir(), drawing(digit), digit)
+    assert main(["samples", "list"]) == 0
+    assert "3 samples" in capsys.readouterr().out
+    assert main(["adapt", "--data", str(mnist_dir), "--seed", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "your samples:" in out and f"saved to {isolated_home / 'mnist.weights.h5'}" in out
+    assert main(["samples", "delete"]) == 0
+    assert "deleted 3 samples" in capsys.readouterr().out
+    assert main(["adapt", "--data", str(mnist_dir)]) == 2
+    assert "no usable samples" in capsys.readouterr().err

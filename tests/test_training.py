@@ -136,3 +136,29 @@ def test_convolutional_network_trains_and_is_read_back(tmp_path, data):
 def test_resuming_one_network_from_the_others_weights_is_refused(tmp_path, data, shipped_weights):
     with pytest.raises(WeightsError, match="cannot load"):
         training.train(data, tmp_path / "cnn.weights.h5", start_from=shipped_weights, epochs=1, kind="cnn")
+
+
+def test_adapting_learns_the_users_style_and_keeps_mnist(tmp_path, data, shipped_weights):
+    """A 'style' MNIST never shows (a digit drawn as a hollow box) is learnt from a few samples."""
+    from digitpad.recognizer import Recognizer
+
+    boxes = np.zeros((6, 28, 28), np.float32)
+    for index, box in enumerate(boxes):
+        box[6 + index % 3 : 22, 8:20] = 1.0
+        box[9 + index % 3 : 19, 11:17] = 0.0
+    labels = [4] * 6
+    before = Recognizer.load(shipped_weights).probabilities_of_pixels(boxes).argmax(axis=1)
+    assert (before != 4).any()
+    out = tmp_path / "adapted.weights.h5"
+    result = training.adapt(data, shipped_weights, boxes, labels, out, seed=0)
+    assert result.saved and result.samples_after == 1.0 and result.samples_before < 1.0
+    assert (Recognizer.load(out).probabilities_of_pixels(boxes).argmax(axis=1) == 4).all()
+    assert Recognizer.load(out).weights.test_accuracy == pytest.approx(result.mnist_after)
+
+
+def test_cancelled_adaptation_writes_nothing(tmp_path, data, shipped_weights):
+    cancel = threading.Event()
+    cancel.set()
+    out = tmp_path / "adapted.weights.h5"
+    result = training.adapt(data, shipped_weights, np.zeros((2, 28, 28)), [1, 2], out, cancel=cancel)
+    assert result.cancelled and not result.saved and not out.exists()

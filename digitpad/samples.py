@@ -1,0 +1,90 @@
+"""The user's own handwriting: drawings kept with their right digit, to adapt the model.
+
+A folder of PNG files and a labels.csv (file,label), the layout `digitpad evaluate --images`
+and `digitpad adapt --samples` read. They stay on this computer.
+"""
+import csv
+import os
+import shutil
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from digitpad.paths import user_data_dir
+from digitpad.preprocess import ImageError, open_image
+
+LABELS = "labels.csv"
+
+
+def samples_dir():
+    return user_data_dir() / "samples"
+
+
+@dataclass
+class Samples:
+    images: list = field(default_factory=list)  # greyscale PIL images
+    labels: list = field(default_factory=list)  # their digits
+    skipped: list = field(default_factory=list)  # why a row or a file was not used
+
+
+def add_sample(folder, image, label):
+    """Keep a drawing as an example of `label`; returns the new file's path."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{label}-{uuid.uuid4().hex[:12]}.png"
+    partial = path.with_suffix(".partial")
+    image.save(partial, format="PNG")
+    os.replace(partial, path)
+    table = folder / LABELS
+    new = not table.is_file()
+    with open(table, "a", newline="") as f:
+        writer = csv.writer(f)
+        if new:
+            writer.writerow(["file", "label"])
+        writer.writerow([path.name, int(label)])
+    return path
+
+
+def read_samples(folder):
+    """All usable samples; a broken row, a missing or unreadable file is skipped with a reason."""
+    folder, samples = Path(folder), Samples()
+    table = folder / LABELS
+    if not table.is_file():
+        return samples
+    try:
+        with open(table, newline="", encoding="utf-8") as f:
+            rows = list(csv.reader(f))
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        samples.skipped.append(f"{table}: unreadable ({error})")
+        return samples
+    for number, row in enumerate(rows[1:], start=2):
+        if len(row) < 2 or not row[1].strip().isdigit() or not 0 <= int(row[1]) <= 9:
+            samples.skipped.append(f"{table} line {number}: not 'file,digit'")
+            continue
+        try:
+            image = open_image(folder / Path(row[0]).name)  # never outside the folder
+        except ImageError as error:
+            samples.skipped.append(str(error))
+            continue
+        samples.images.append(image)
+        samples.labels.append(int(row[1]))
+    return samples
+
+
+def count_samples(folder):
+    table = Path(folder) / LABELS
+    if not table.is_file():
+        return 0
+    with open(table, newline="", encoding="utf-8", errors="replace") as f:
+        return max(0, sum(1 for _ in f) - 1)
+
+
+def delete_samples(folder):
+    """Forget every kept sample; returns how many there were."""
+    count = count_samples(folder)
+    shutil.rmtree(folder, ignore_errors=True)
+    return count
+
+
+def export_samples(folder, destination):
+    shutil.copytree(folder, destination)

@@ -1,0 +1,41 @@
+import numpy as np
+from PIL import Image
+
+from conftest import drawing
+from digitpad.samples import add_sample, count_samples, delete_samples, export_samples, read_samples
+
+
+def test_kept_samples_are_read_back(tmp_path):
+    folder = tmp_path / "samples"
+    add_sample(folder, drawing(7), 7)
+    add_sample(folder, drawing(1), 1)
+    samples = read_samples(folder)
+    assert samples.labels == [7, 1] and samples.skipped == []
+    assert np.array_equal(np.asarray(samples.images[0]), np.asarray(drawing(7)))
+    assert count_samples(folder) == 2
+    assert sorted(p.suffix for p in folder.iterdir()) == [".csv", ".png", ".png"]
+
+
+def test_corrupt_and_foreign_entries_are_skipped_with_reasons(tmp_path):
+    folder = tmp_path / "samples"
+    add_sample(folder, drawing(7), 7)
+    (folder / "broken.png").write_bytes(b"not a png")
+    with open(folder / "labels.csv", "a") as f:
+        f.write("broken.png,3\nmissing.png,4\nx.png,twelve\n../../etc/passwd,1\n")
+    samples = read_samples(folder)
+    assert samples.labels == [7]
+    assert len(samples.skipped) == 4
+    assert any("not 'file,digit'" in reason for reason in samples.skipped)
+
+
+def test_no_folder_means_no_samples(tmp_path):
+    assert read_samples(tmp_path / "none").labels == [] and count_samples(tmp_path / "none") == 0
+
+
+def test_export_and_delete(tmp_path):
+    folder = tmp_path / "samples"
+    add_sample(folder, drawing(0), 0)
+    export_samples(folder, tmp_path / "copy")
+    assert read_samples(tmp_path / "copy").labels == [0]
+    assert delete_samples(folder) == 1
+    assert not folder.exists()

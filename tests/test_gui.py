@@ -217,3 +217,27 @@ def test_window_can_be_resized_small_and_large(app):
         assert app.root.winfo_width() >= 560 and app.root.winfo_height() >= 420  # minsize keeps it usable
     draw(app.pad, [dense(s) for s in DRAWN_DIGITS[7]])
     assert app.answer.get() == "7"
+
+
+def test_corrections_keep_samples_and_adapting_uses_them(app, mnist_dir, monkeypatch):
+    from digitpad.samples import read_samples, samples_dir
+
+    app.root.event_generate("<Key-3>")  # nothing drawn: nothing kept
+    draw(app.pad, [dense(s) for s in DRAWN_DIGITS[1]])
+    app.root.event_generate("<Key-7>")  # the user says: this is a 7
+    app.bars.event_generate("<Button-1>", x=50, y=4 * 24 + 10)  # clicks the bar of 4
+    app.root.update()
+    samples = read_samples(samples_dir())
+    assert samples.labels == [7, 4]
+    assert np.array_equal(np.asarray(samples.images[0]), np.asarray(app.pad.image()))
+    assert app.samples_text.get() == "2 samples kept"
+
+    app.data_source = str(mnist_dir)
+    app.adapt()
+    pump(app.root, lambda: not app.adaptation.running())
+    assert "Adapted in" in app.status.get()
+    assert app.recognizer.weights.path == user_weights()
+
+    monkeypatch.setattr("tkinter.messagebox.askyesno", lambda *args, **options: True)
+    app.forget_samples()
+    assert app.samples_text.get() == "" and read_samples(samples_dir()).labels == []

@@ -6,14 +6,16 @@ from tkinter import filedialog, messagebox, ttk
 import numpy as np
 from PIL import Image, ImageTk
 
-from digitpad.data import describe_source
+from digitpad.data import DataError, describe_source, load_mnist
 from digitpad.gui.bars import ProbabilityBars
 from digitpad.gui.pad import DrawingPad
 from digitpad.gui.training_dialog import TrainingDialog, training_job
+from digitpad.gui.worker import Worker
 from digitpad.network import summary
 from digitpad.paths import resolve_weights, shipped_weights, user_weights
 from digitpad.preprocess import BlankImageError, ImageError, open_image
 from digitpad.recognizer import Recognizer
+from digitpad.samples import add_sample, count_samples, delete_samples, read_samples, samples_dir
 from digitpad.weights import WeightsError
 
 KIND_NAMES = {"mlp": "two-layer network", "cnn": "convolutional network"}
@@ -28,6 +30,7 @@ Ctrl+O          Open a photo…
 Ctrl+S          Save the drawing as PNG…
 Ctrl+T          Train the model…
 Ctrl+L          Toggle live recognition
+0 … 9           The right answer: keeps the drawing as your sample
 Ctrl+Q          Quit"""
 
 
@@ -36,6 +39,8 @@ class App:
         self.root = root
         self.recognizer = None
         self.training = None  # the TrainingDialog while it exists
+        self.adaptation = None  # the Worker while adapting
+        self.data_source = os.environ.get("DIGITPAD_MNIST", "")  # MNIST, as last chosen for training
         root.title("digitpad")
         root.minsize(560, 420)
         self.kind = tk.StringVar(root, "mlp")  # which network: see digitpad.network
@@ -47,6 +52,7 @@ class App:
         self._bind_keys()
         root.protocol("WM_DELETE_WINDOW", self.quit)
         self.use_weights(resolve_weights(weights), quiet=True)
+        self._show_sample_count()
 
     # -- layout
     def _build_menus(self):
@@ -62,6 +68,8 @@ class App:
         model.add_command(label="Use shipped weights",
                           command=lambda: self.use_weights(shipped_weights(self.kind.get())))
         model.add_command(label="Model summary", command=self.show_summary)
+        model.add_command(label="Adapt to my handwriting", command=self.adapt)
+        model.add_command(label="Forget my samples", command=self.forget_samples)
         model.add_separator()
         for kind, label in KIND_NAMES.items():
             model.add_radiobutton(label=label.capitalize(), value=kind, variable=self.kind,
@@ -103,14 +111,20 @@ class App:
         self.preview = tk.Label(right, background="black", width=28 * PREVIEW_SCALE, height=28 * PREVIEW_SCALE)
         self.preview.grid(row=0, column=2, sticky="e")
         ttk.Label(right, text="What the model sees", foreground="#555").grid(row=1, column=2, sticky="e")
-        self.bars = ProbabilityBars(right)
+        ttk.Label(right, text="Wrong? Click the right digit or press its key.", foreground="#555").grid(
+            row=3, column=0, columnspan=3, sticky="w", pady=(4, 0))
+        self.bars = ProbabilityBars(right, on_choose=self.correct)
         self.bars.grid(row=2, column=0, columnspan=3, sticky="w", pady=(6, 0))
         self._preview_tk = None
         self._show_preview(None)
 
         ttk.Separator(self.root).pack(fill="x")
-        self.status_label = tk.Label(self.root, textvariable=self.status, padx=8, pady=3, anchor="w")
-        self.status_label.pack(fill="x")
+        bottom = ttk.Frame(self.root)
+        bottom.pack(fill="x")
+        self.samples_text = tk.StringVar(self.root)
+        ttk.Label(bottom, textvariable=self.samples_text, padding=(8, 3), foreground="#555").pack(side="right")
+        self.status_label = tk.Label(bottom, textvariable=self.status, padx=8, pady=3, anchor="w")
+        self.status_label.pack(side="left", fill="x")
         self.banner = ttk.Frame(self.root, padding=(10, 6))
         self.banner_text = tk.StringVar(self.root)
         ttk.Label(self.banner, textvariable=self.banner_text, wraplength=420).pack(side="left")
@@ -126,6 +140,9 @@ class App:
         }
         for sequence, action in keys.items():
             self.root.bind(sequence, lambda event, action=action: action())
+        for digit in range(10):
+            for sequence in (f"<Key-{digit}>", f"<KP_{digit}>"):
+                self.root.bind(sequence, lambda event, digit=digit: self.correct(digit))
 
     # -- recognising
     def recognize(self):
@@ -261,16 +278,90 @@ class App:
                             "A two-layer network (784-128-10) trained on MNIST, after the tutorial "
                             "两层全连接神经网络实现手写数字识别.", parent=self.root)
 
+    # -- the user's own handwriting
+    def correct(self, digit):
+        """Keep what is on the pad as an example of `digit`, for Model -> Adapt to my handwriting."""
+        if self.pad.is_blank():
+            self.say("Draw a digit first, then click or type its right value.")
+            return
+        try:
+            add_sample(samples_dir(), self.pad.image(), digit)
+        except OSError as error:
+            self.say(f"Cannot keep the sample: {error}", error=True)
+            return
+        self._show_sample_count()
+        self.say(f"Kept as a {digit}. Model → Adapt to my handwriting learns from your samples.")
+
+    def _show_sample_count(self):
+        count = count_samples(samples_dir())
+        self.samples_text.set(f"{count} sample{'s' * (count != 1)} kept" if count else "")
+
+    def forget_samples(self):
+        count = count_samples(samples_dir())
+        if count and messagebox.askyesno("Forget my samples", f"Delete the {count} kept samples?", parent=self.root):
+            delete_samples(samples_dir())
+            self._show_sample_count()
+            self.say(f"Deleted {count} samples. Model → Use shipped weights undoes an adaptation.")
+
+    def adapt(self):
+        if self.recognizer is None or self._busy():
+            self.say("Adapting needs weights and no training running.", error=True)
+            return
+        start_from = self.recognizer.weights.path
+        out = user_weights(self.recognizer.weights.kind)
+        recognizer, data_source = self.recognizer, self.data_source
+
+        def job(report, cancel):
+            samples = read_samples(samples_dir())
+            pixels, labels = [], []
+            for image, label in zip(samples.images, samples.labels):
+                try:
+                    pixels.append(recognizer.pixels(image))
+                    labels.append(label)
+                except ImageError:
+                    continue  # a blank sample teaches nothing
+            if not labels:
+                raise DataError("no samples yet: after an answer, click the right digit or press its key")
+            report(f"Adapting to {len(labels)} samples: loading MNIST to mix in…")
+            data = load_mnist(data_source or None)
+            from digitpad.training import adapt  # TensorFlow is imported here, off the Tk thread
+
+            report("Adapting…")
+            return adapt(data, start_from, pixels, labels, out)
+
+        self.adaptation = Worker(self.root, job, on_report=self._adapt_progress, on_done=self._adapted,
+                                 on_error=lambda error: self.say(f"Adapting failed, weights unchanged: {error}", True))
+
+    def _adapt_progress(self, item):
+        if isinstance(item, str):
+            self.say(item)
+        else:
+            self.say(f"Adapting… epoch {item.epoch + 1}/{item.epochs}, batch {item.batch}/{item.batches}")
+
+    def _adapted(self, result):
+        self.use_weights(result.out)
+        self.say(f"Adapted in {result.seconds:.0f} s: your samples {result.samples_before:.0%} → "
+                 f"{result.samples_after:.0%} right; MNIST test {result.mnist_after:.2%}. "
+                 "Model → Use shipped weights undoes it.")
+
+    def _busy(self):
+        training = self.training is not None and self.training.winfo_exists() and self.training.running()
+        return training or (self.adaptation is not None and self.adaptation.running())
+
     # -- training
     def open_training(self):
         if self.training is not None and self.training.winfo_exists():
             self.training.deiconify()
             self.training.lift()
             return
-        self.training = TrainingDialog(self.root, data_source=os.environ.get("DIGITPAD_MNIST", ""),
+        if self._busy():
+            self.say("Wait until the adaptation has finished.", error=True)
+            return
+        self.training = TrainingDialog(self.root, data_source=self.data_source,
                                        make_job=self._training_job, on_finished=self._training_finished)
 
     def _training_job(self, settings):
+        self.data_source = settings.data
         start_from = self.recognizer.weights.path if self.recognizer is not None else None
         self.model_menu.entryconfigure("Load weights…", state="disabled")
         self.say("Training… you can keep drawing with the current weights.")
@@ -288,9 +379,12 @@ class App:
 
     def quit(self):
         """Quit; a running training is cancelled first so that no weights are lost."""
-        if self.training is not None and self.training.winfo_exists() and self.training.running():
+        if self._busy():
             self.say("Stopping the training before quitting…")
-            self.training.cancel()
+            if self.training is not None and self.training.winfo_exists():
+                self.training.cancel()
+            if self.adaptation is not None:
+                self.adaptation.cancel.set()
             self.root.after(100, self.quit)
             return
         self.root.destroy()

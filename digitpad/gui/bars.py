@@ -9,9 +9,11 @@ COLOURS = {"bar": "#9db4d0", "winner": "#1f6fd1", "track": "#eef1f5"}
 
 
 class ProbabilityBars(tk.Canvas):
-    def __init__(self, master, **options):
+    def __init__(self, master, on_choose, **options):
+        """on_choose(digit) runs when the user clicks a digit's row: "this is the right answer"."""
         super().__init__(master, width=LABEL_WIDTH + BAR_LENGTH + TEXT_WIDTH, height=10 * ROW,
-                         highlightthickness=0, **options)
+                         highlightthickness=0, cursor="hand2", **options)
+        self.bind("<Button-1>", lambda event: on_choose(min(9, max(0, int(event.y // ROW)))))
         self.values = None
         self._bars, self._texts = [], []
         for digit in range(10):

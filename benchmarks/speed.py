@@ -25,10 +25,11 @@ def random_drawings(count, seed=0):
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--model", default="mlp", choices=["mlp", "cnn"])
     args = parser.parse_args()
 
     started = time.perf_counter()
-    recognizer = Recognizer.load()
+    recognizer = Recognizer.load(kind=args.model)
     load_ms = (time.perf_counter() - started) * 1000
     images = list(random_drawings(300))
     times = []
@@ -36,6 +37,7 @@ def main():
         started = time.perf_counter()
         recognizer.probabilities(image)
         times.append((time.perf_counter() - started) * 1000)
+    print(f"{args.model}: {recognizer.weights.path}, {recognizer.weights.path.stat().st_size / 1e6:.2f} MB")
     print(f"Recognizer.load(): {load_ms:.1f} ms")
     print(f"one 280x280 pad image to probabilities: median {statistics.median(times):.2f} ms, "
           f"95th percentile {np.percentile(times, 95):.2f} ms")
@@ -46,7 +48,8 @@ def main():
             paths.append(str(Path(folder) / f"{index:04d}.png"))
             image.save(paths[-1])
         started = time.perf_counter()
-        result = subprocess.run([sys.executable, "-m", "digitpad", "predict", *paths], capture_output=True, text=True)
+        command = [sys.executable, "-m", "digitpad", "predict", "--model", args.model, *paths]
+        result = subprocess.run(command, capture_output=True, text=True)
         seconds = time.perf_counter() - started
     lines = result.stdout.count("\n")
     print(f"digitpad predict on {args.files} files: {seconds:.2f} s including start-up, "

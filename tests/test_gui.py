@@ -241,3 +241,17 @@ def test_corrections_keep_samples_and_adapting_uses_them(app, mnist_dir, monkeyp
     monkeypatch.setattr("tkinter.messagebox.askyesno", lambda *args, **options: True)
     app.forget_samples()
     assert app.samples_text.get() == "" and read_samples(samples_dir()).labels == []
+
+
+def test_switching_to_the_convolutional_network(app):
+    from digitpad.paths import shipped_weights
+
+    if not shipped_weights("cnn").is_file():
+        pytest.skip("no shipped convolutional weights")
+    app.kind.set("cnn")
+    app.use_weights(shipped_weights("cnn"))
+    assert app.recognizer.weights.kind == "cnn" and "convolutional" in app.status.get()
+    draw(app.pad, [dense(s) for s in DRAWN_DIGITS[7]])
+    assert app.answer.get() == "7"
+    app.use_weights(SHIPPED_WEIGHTS)
+    assert app.kind.get() == "mlp"

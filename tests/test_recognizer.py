@@ -1,5 +1,4 @@
 import subprocess
-from contextlib import nullcontext
 import sys
 
 import h5py
@@ -146,8 +145,16 @@ def test_convolutional_network_in_numpy_agrees_with_keras(tmp_path):
 
 
 def test_model_kind_chooses_the_default_weights(isolated_home):
-    from digitpad.paths import shipped_weights
-
-    with pytest.raises(WeightsError) if not shipped_weights("cnn").is_file() else nullcontext():
-        assert Recognizer.load(kind="cnn").weights.kind == "cnn"
+    assert Recognizer.load(kind="cnn").weights.kind == "cnn"
     assert Recognizer.load(kind="mlp").weights.kind == "mlp"
+
+
+@pytest.mark.parametrize("digit", sorted(DRAWN_DIGITS))
+def test_shipped_convolutional_network_recognises_drawings(digit):
+    assert Recognizer.load(kind="cnn").predict(drawing(digit))[0] == digit
+
+
+def test_shipped_convolutional_network_reaches_target_on_mnist_test(shared_mnist):
+    _, (x_test, y_test) = shared_mnist
+    recognizer = Recognizer.load(kind="cnn")
+    assert np.mean(recognizer.probabilities_of_pixels(x_test / 255.0).argmax(axis=1) == y_test) >= 0.993

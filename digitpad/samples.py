@@ -88,3 +88,16 @@ def delete_samples(folder):
 
 def export_samples(folder, destination):
     shutil.copytree(folder, destination)
+
+
+def remove_sample(folder, path):
+    """Forget one kept sample (its file and its row)."""
+    folder, path = Path(folder), Path(path)
+    table = folder / LABELS
+    with open(table, newline="", encoding="utf-8") as f:
+        rows = [row for row in csv.reader(f) if row and row[0] != path.name]
+    partial = table.with_suffix(".partial")
+    with open(partial, "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    os.replace(partial, table)
+    path.unlink(missing_ok=True)

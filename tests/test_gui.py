@@ -255,3 +255,26 @@ def test_switching_to_the_convolutional_network(app):
     assert app.answer.get() == "7"
     app.use_weights(SHIPPED_WEIGHTS)
     assert app.kind.get() == "mlp"
+
+
+def test_teaching_asks_for_each_digit_with_skip_and_back(app):
+    from digitpad.samples import read_samples, samples_dir
+
+    app.teach()
+    dialog = app.calibration
+    assert dialog.prompt.get() == "Draw a 0"
+    dialog.keep_button.invoke()  # nothing drawn yet
+    assert "empty" in dialog.detail.get() and dialog.step == 0
+    draw(app.pad, [dense(s) for s in DRAWN_DIGITS[0]])
+    dialog.keep_button.invoke()
+    assert app.pad.is_blank() and dialog.step == 1  # kept, and the pad is ready for the next one
+    dialog.skip_button.invoke()
+    draw(app.pad, [dense(s) for s in DRAWN_DIGITS[0]])
+    dialog.keep_button.invoke()
+    assert read_samples(samples_dir()).labels == [0, 0]
+    dialog.back_button.invoke()  # takes back the last kept sample
+    assert read_samples(samples_dir()).labels == [0] and dialog.step == 2
+    for _ in range(dialog.step, len(dialog.prompts)):
+        dialog.skip_button.invoke()
+    assert dialog.prompt.get() == "Thank you!"
+    assert dialog.prompts == [d for d in range(10) for _ in range(3)]

@@ -39,3 +39,13 @@ def test_export_and_delete(tmp_path):
     assert read_samples(tmp_path / "copy").labels == [0]
     assert delete_samples(folder) == 1
     assert not folder.exists()
+
+
+def test_remove_one_sample(tmp_path):
+    from digitpad.samples import remove_sample
+
+    folder = tmp_path / "samples"
+    first = add_sample(folder, drawing(7), 7)
+    add_sample(folder, drawing(1), 1)
+    remove_sample(folder, first)
+    assert read_samples(folder).labels == [1] and not first.exists()

@@ -8,6 +8,7 @@ from PIL import Image, ImageTk
 
 from digitpad.data import DataError, describe_source, load_mnist
 from digitpad.gui.bars import ProbabilityBars
+from digitpad.gui.calibration import CalibrationDialog
 from digitpad.gui.pad import DrawingPad
 from digitpad.gui.training_dialog import TrainingDialog, training_job
 from digitpad.gui.worker import Worker
@@ -15,7 +16,7 @@ from digitpad.network import summary
 from digitpad.paths import resolve_weights, shipped_weights, user_weights
 from digitpad.preprocess import BlankImageError, ImageError, open_image
 from digitpad.recognizer import Recognizer
-from digitpad.samples import add_sample, count_samples, delete_samples, read_samples, samples_dir
+from digitpad.samples import add_sample, count_samples, delete_samples, read_samples, remove_sample, samples_dir
 from digitpad.weights import WeightsError
 
 KIND_NAMES = {"mlp": "two-layer network", "cnn": "convolutional network"}
@@ -40,6 +41,7 @@ class App:
         self.recognizer = None
         self.training = None  # the TrainingDialog while it exists
         self.adaptation = None  # the Worker while adapting
+        self.calibration = None  # the CalibrationDialog while it exists
         self.data_source = os.environ.get("DIGITPAD_MNIST", "")  # MNIST, as last chosen for training
         root.title("digitpad")
         root.minsize(560, 420)
@@ -68,6 +70,7 @@ class App:
         model.add_command(label="Use shipped weights",
                           command=lambda: self.use_weights(shipped_weights(self.kind.get())))
         model.add_command(label="Model summary", command=self.show_summary)
+        model.add_command(label="Teach digitpad your handwriting…", command=self.teach)
         model.add_command(label="Adapt to my handwriting", command=self.adapt)
         model.add_command(label="Forget my samples", command=self.forget_samples)
         model.add_separator()
@@ -281,16 +284,40 @@ class App:
     # -- the user's own handwriting
     def correct(self, digit):
         """Keep what is on the pad as an example of `digit`, for Model -> Adapt to my handwriting."""
+        if self.keep_sample(digit) is not None:
+            self.say(f"Kept as a {digit}. Model → Adapt to my handwriting learns from your samples.")
+
+    def keep_sample(self, digit):
+        """Store the pad's picture as a sample of digit; its path, or None if there was nothing to keep."""
         if self.pad.is_blank():
             self.say("Draw a digit first, then click or type its right value.")
-            return
+            return None
         try:
-            add_sample(samples_dir(), self.pad.image(), digit)
+            path = add_sample(samples_dir(), self.pad.image(), digit)
         except OSError as error:
             self.say(f"Cannot keep the sample: {error}", error=True)
-            return
+            return None
         self._show_sample_count()
-        self.say(f"Kept as a {digit}. Model → Adapt to my handwriting learns from your samples.")
+        return path
+
+    def teach(self):
+        """A short calibration: each digit a few times on the pad."""
+        if self.calibration is not None and self.calibration.winfo_exists():
+            self.calibration.lift()
+            return
+        self.clear()
+        self.calibration = CalibrationDialog(self.root, keep=self._keep_and_clear, forget=self._forget_sample,
+                                             adapt=self.adapt)
+
+    def _keep_and_clear(self, digit):
+        path = self.keep_sample(digit)
+        if path is not None:
+            self.clear()
+        return path
+
+    def _forget_sample(self, path):
+        remove_sample(samples_dir(), path)
+        self._show_sample_count()
 
     def _show_sample_count(self):
         count = count_samples(samples_dir())

@@ -1,0 +1,76 @@
+"""Help → Teach digitpad your handwriting…: asks for each digit a few times on the pad."""
+import tkinter as tk
+from tkinter import ttk
+
+EXAMPLES_PER_DIGIT = 3
+
+
+class CalibrationDialog(tk.Toplevel):
+    """keep(digit) stores what is on the pad and returns the sample's path (None if blank);
+    forget(path) removes it again (Back); adapt() runs when the user asks at the end."""
+
+    def __init__(self, master, *, keep, forget, adapt, examples=EXAMPLES_PER_DIGIT):
+        super().__init__(master)
+        self.title("digitpad — teach your handwriting")
+        self.resizable(False, False)
+        self.transient(master)
+        self.geometry(f"+{master.winfo_rootx() + master.winfo_width() + 12}+{max(0, master.winfo_rooty() - 32)}")
+        self._keep, self._forget, self._adapt = keep, forget, adapt
+        self.prompts = [digit for digit in range(10) for _ in range(examples)]
+        self.step = 0
+        self.kept = []  # (step, path) of the samples kept here, for Back
+        self.prompt = tk.StringVar(self)
+        self.detail = tk.StringVar(self)
+        ttk.Label(self, textvariable=self.prompt, font=("TkDefaultFont", 18, "bold"), padding=(12, 10, 12, 0)).pack()
+        ttk.Label(self, textvariable=self.detail, padding=(12, 4, 12, 8), wraplength=320).pack()
+        buttons = ttk.Frame(self, padding=(12, 0, 12, 12))
+        buttons.pack(fill="x")
+        self.back_button = ttk.Button(buttons, text="Back", command=self.back)
+        self.skip_button = ttk.Button(buttons, text="Skip", command=self.skip)
+        self.keep_button = ttk.Button(buttons, text="Keep", command=self.keep, default="active")
+        for button in (self.back_button, self.skip_button, self.keep_button):
+            button.pack(side="left", expand=True, fill="x", padx=2)
+        self.bind("<Return>", lambda event: self.keep())
+        self._show()
+
+    def _show(self):
+        if self.step >= len(self.prompts):
+            self.prompt.set("Thank you!")
+            self.detail.set(f"{len(self.kept)} samples kept. Adapt the model to them now?")
+            self.skip_button.state(["disabled"])
+            self.keep_button.configure(text="Adapt now", command=self._finish)
+            return
+        digit = self.prompts[self.step]
+        number = self.prompts[: self.step + 1].count(digit)
+        self.prompt.set(f"Draw a {digit}")
+        self.detail.set(f"on the pad, as you usually write it ({number} of {self.prompts.count(digit)}), then Keep.")
+        self.skip_button.state(["!disabled"])
+        self.keep_button.configure(text="Keep", command=self.keep)
+        self.back_button.state(["!disabled" if self.step else "disabled"])
+
+    def keep(self):
+        if self.step >= len(self.prompts):
+            return
+        path = self._keep(self.prompts[self.step])
+        if path is None:
+            self.detail.set(f"The pad is empty: draw a {self.prompts[self.step]} first.")
+            return
+        self.kept.append((self.step, path))
+        self.step += 1
+        self._show()
+
+    def skip(self):
+        self.step += 1
+        self._show()
+
+    def back(self):
+        if self.step == 0:
+            return
+        self.step -= 1
+        if self.kept and self.kept[-1][0] == self.step:
+            self._forget(self.kept.pop()[1])
+        self._show()
+
+    def _finish(self):
+        self.destroy()
+        self._adapt()

@@ -162,6 +162,8 @@ def start_training(app, mnist_dir, epochs, batch_size=16):
 
 def test_training_from_the_menu_uses_the_new_weights(app, mnist_dir):
     dialog, batch_values = start_training(app, mnist_dir, epochs=2)
+    app.open_training()  # a second request while it runs: the same dialog, no second training
+    assert app.training is dialog and dialog.worker is not None
     ticks = []
     app.root.after(20, lambda: ticks.append(1))
     draw(app.pad, [dense(s) for s in DRAWN_DIGITS[7]])  # drawing still works while training

@@ -206,9 +206,9 @@ def _floats(logs):
     return {key: float(value) for key, value in (logs or {}).items()}
 
 
-ADAPT_REPEATS = 20  # each of the user's samples counts as much as 20 MNIST images
+ADAPT_REPEATS = 100  # each of the user's samples counts as much as 100 MNIST images
 ADAPT_MNIST_IMAGES = 6000  # mixed in, so that the model forgets nothing
-ADAPT_EPOCHS = 3
+ADAPT_EPOCHS = 5
 ADAPT_LEARNING_RATE = 3e-4
 
 

@@ -177,12 +177,13 @@ def test_training_from_the_menu_uses_the_new_weights(app, mnist_dir):
 
 
 def test_cancel_training_keeps_the_weights(app, mnist_dir):
-    dialog, _ = start_training(app, mnist_dir, epochs=50, batch_size=4)
-    pump(app.root, lambda: dialog._history or not dialog.running())
+    dialog, batch_values = start_training(app, mnist_dir, epochs=50, batch_size=4)
+    pump(app.root, lambda: batch_values)  # mid-epoch: nothing better saved yet
     dialog.cancel_button.invoke()
     pump(app.root, lambda: not dialog.running(), timeout=30)
     assert "Cancelled" in dialog.status.get()
-    assert app.recognizer is not None
+    assert "cancelled" in app.status.get() and app.recognizer.weights.path == SHIPPED_WEIGHTS
+    assert not user_weights().exists()
 
 
 def test_quitting_mid_training_stops_it_first(app, mnist_dir, shipped_weights):

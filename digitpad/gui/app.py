@@ -401,6 +401,8 @@ class App:
         elif outcome.saved:
             self.use_weights(outcome.out)
             self.say(f"Now using the new weights: {outcome.out} ({outcome.best_accuracy:.2%} on MNIST test)")
+        elif outcome.cancelled:
+            self.say("Training cancelled before any epoch beat the current weights: weights unchanged.")
         else:
             self.say("Training ended without improving: weights unchanged.")
 

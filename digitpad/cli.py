@@ -14,7 +14,14 @@ from digitpad.network import KINDS
 from digitpad.paths import resolve_weights, user_weights
 from digitpad.preprocess import ImageError
 from digitpad.recognizer import Recognizer
-from digitpad.samples import count_samples, delete_samples, export_samples, read_samples, samples_dir
+from digitpad.samples import (
+    count_samples,
+    delete_samples,
+    export_samples,
+    read_sample_pixels,
+    read_samples,
+    samples_dir,
+)
 from digitpad.weights import WeightsError
 
 
@@ -207,20 +214,11 @@ def _train(args):
 
 def _adapt(args):
     folder = Path(args.samples).expanduser()
-    samples = read_samples(folder)
-    for reason in samples.skipped:
+    pixels, labels, skipped = read_sample_pixels(folder)
+    for reason in skipped:
         print(f"skipped: {reason}", file=sys.stderr)
-    if not samples.labels:
-        raise DataError(f"{folder}: no usable samples (images and labels.csv with file,label)")
     start_from = resolve_weights(args.weights, args.model)
     recognizer = Recognizer.load(start_from)
-    pixels, labels = [], []
-    for image, label in zip(samples.images, samples.labels):
-        try:
-            pixels.append(recognizer.pixels(image))
-            labels.append(label)
-        except ImageError as error:
-            print(f"skipped: a sample of {label}: {error}", file=sys.stderr)
     data = load_mnist(args.data)
     out = Path(args.out).expanduser() if args.out else user_weights(recognizer.weights.kind)
     print(f"adapting {start_from} to {len(labels)} samples from {folder}")

@@ -10,8 +10,11 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
+from digitpad.data import DataError
 from digitpad.paths import user_data_dir
-from digitpad.preprocess import ImageError, open_image
+from digitpad.preprocess import ImageError, mnist_pixels, open_image
 
 LABELS = "labels.csv"
 
@@ -69,6 +72,25 @@ def read_samples(folder):
         samples.images.append(image)
         samples.labels.append(int(row[1]))
     return samples
+
+
+def read_sample_pixels(folder):
+    """The usable samples as model input: (pixels (n, 28, 28), labels (n,), reasons for skipped ones).
+
+    Raises DataError when none is usable.
+    """
+    samples = read_samples(folder)
+    pixels, labels = [], []
+    for image, label in zip(samples.images, samples.labels):
+        try:
+            pixels.append(mnist_pixels(image))
+            labels.append(label)
+        except ImageError as error:  # a blank sample teaches nothing
+            samples.skipped.append(f"a sample of {label}: {error}")
+    if not labels:
+        raise DataError(f"{folder}: no usable samples yet (after an answer, click the right digit "
+                        "or press its key; or put images and labels.csv there)")
+    return np.stack(pixels), np.array(labels), samples.skipped
 
 
 def count_samples(folder):

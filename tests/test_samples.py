@@ -49,3 +49,19 @@ def test_remove_one_sample(tmp_path):
     add_sample(folder, drawing(1), 1)
     remove_sample(folder, first)
     assert read_samples(folder).labels == [1] and not first.exists()
+
+
+def test_sample_pixels_skip_blank_drawings_and_need_at_least_one(tmp_path):
+    import pytest
+
+    from digitpad.data import DataError
+    from digitpad.samples import read_sample_pixels
+
+    folder = tmp_path / "samples"
+    add_sample(folder, Image.new("L", (280, 280), 255), 3)
+    with pytest.raises(DataError, match="no usable samples"):
+        read_sample_pixels(folder)
+    add_sample(folder, drawing(7), 7)
+    pixels, labels, skipped = read_sample_pixels(folder)
+    assert pixels.shape == (1, 28, 28) and labels.tolist() == [7]
+    assert len(skipped) == 1 and "blank" in skipped[0]

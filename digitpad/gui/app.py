@@ -6,7 +6,7 @@ from tkinter import filedialog, messagebox, ttk
 import numpy as np
 from PIL import Image, ImageTk
 
-from digitpad.data import DataError, describe_source, load_mnist
+from digitpad.data import describe_source, load_mnist
 from digitpad.gui.bars import ProbabilityBars
 from digitpad.gui.calibration import CalibrationDialog
 from digitpad.gui.pad import DrawingPad
@@ -16,7 +16,7 @@ from digitpad.network import summary
 from digitpad.paths import resolve_weights, shipped_weights, user_weights
 from digitpad.preprocess import BlankImageError, ImageError, open_image
 from digitpad.recognizer import Recognizer
-from digitpad.samples import add_sample, count_samples, delete_samples, read_samples, remove_sample, samples_dir
+from digitpad.samples import add_sample, count_samples, delete_samples, read_sample_pixels, remove_sample, samples_dir
 from digitpad.weights import WeightsError
 
 KIND_NAMES = {"mlp": "two-layer network", "cnn": "convolutional network"}
@@ -336,19 +336,10 @@ class App:
             return
         start_from = self.recognizer.weights.path
         out = user_weights(self.recognizer.weights.kind)
-        recognizer, data_source = self.recognizer, self.data_source
+        data_source = self.data_source
 
         def job(report, cancel):
-            samples = read_samples(samples_dir())
-            pixels, labels = [], []
-            for image, label in zip(samples.images, samples.labels):
-                try:
-                    pixels.append(recognizer.pixels(image))
-                    labels.append(label)
-                except ImageError:
-                    continue  # a blank sample teaches nothing
-            if not labels:
-                raise DataError("no samples yet: after an answer, click the right digit or press its key")
+            pixels, labels, _ = read_sample_pixels(samples_dir())
             report(f"Adapting to {len(labels)} samples: loading MNIST to mix in…")
             data = load_mnist(data_source or None)
             from digitpad.training import adapt  # TensorFlow is imported here, off the Tk thread

@@ -205,7 +205,7 @@ class _Chart:
         self.loss_axes.set_ylabel("loss")
         self.accuracy_axes.set_ylabel("test accuracy")
         self.accuracy_axes.yaxis.set_label_position("right")  # clear() moved it to the left
-        self.loss_axes.xaxis.get_major_locator().set_params(integer=True)
+        self.loss_axes.set_xticks(list(epochs))  # whole epochs, even when there is only one
         lines = self.loss_axes.get_lines() + self.accuracy_axes.get_lines()
         self.loss_axes.legend(lines, [line.get_label() for line in lines], fontsize=7, loc="center right")
         self.canvas.draw_idle()

@@ -61,7 +61,8 @@ def main():
             after.append(np.mean(adapted.probabilities_of_pixels(x_rest).argmax(axis=1) == y_rest))
             seconds.append(result.seconds)
             mnist.append(result.mnist_after)
-            print(f"  k={k} writer {writer:>2}: {before[-1]:.1%} -> {after[-1]:.1%} ({result.seconds:.1f} s)", flush=True)
+            print(f"  k={k} writer {writer:>2}: {before[-1]:.1%} -> {after[-1]:.1%}, MNIST {result.mnist_after:.2%} "
+                  f"({result.seconds:.1f} s)", flush=True)
         print(f"k={k}: mean {np.mean(before):.2%} -> {np.mean(after):.2%}, worst writer {min(after):.2%}, "
               f"MNIST test after {min(mnist):.2%}..{max(mnist):.2%}, one adaptation median {np.median(seconds):.1f} s",
               flush=True)

@@ -208,7 +208,7 @@ def _floats(logs):
 
 ADAPT_REPEATS = 100  # each of the user's samples counts as much as 100 MNIST images
 ADAPT_MNIST_IMAGES = 6000  # mixed in, so that the model forgets nothing
-ADAPT_EPOCHS = 5
+ADAPT_EPOCHS = {"mlp": 5, "cnn": 3}  # a CNN epoch costs twice as much: 3 keep it within 10 s
 ADAPT_LEARNING_RATE = 3e-4
 
 
@@ -223,12 +223,13 @@ class AdaptationResult:
     cancelled: bool
 
 
-def adapt(data, start_from, pixels, labels, out, *, epochs=ADAPT_EPOCHS, seed=None, on_progress=None, cancel=None):
+def adapt(data, start_from, pixels, labels, out, *, epochs=None, seed=None, on_progress=None, cancel=None):
     """Fine-tune the weights in start_from on the user's samples mixed with MNIST; write to out.
 
     pixels: the samples as preprocessed 28x28 images in 0..1, labels their digits.
     The samples are augmented like MNIST is (augment.py), so that the model learns the
-    writer's style, not the drawings themselves. Cancel writes nothing.
+    writer's style, not the drawings themselves. epochs: ADAPT_EPOCHS for the network's kind
+    unless given. Cancel writes nothing.
     """
     from digitpad.augment import augmented_dataset
     from digitpad.weights import read_weights
@@ -239,9 +240,13 @@ def adapt(data, start_from, pixels, labels, out, *, epochs=ADAPT_EPOCHS, seed=No
     cancel = cancel or threading.Event()
     (x_train, y_train), (x_test, y_test) = data
     pixels, labels = np.asarray(pixels, dtype=np.float32), np.asarray(labels)
-    model = build_model(read_weights(start_from).kind)
+    kind = read_weights(start_from).kind
+    epochs = epochs or ADAPT_EPOCHS[kind]
+    model = build_model(kind)
     load_weights_into(model, start_from)
     model.optimizer.learning_rate.assign(ADAPT_LEARNING_RATE)
+    for layer in model.layers:  # a writer's style is learnt by the dense layers; convolutions stay
+        layer.trainable = isinstance(layer, keras.layers.Dense)  # (1.8 times faster for the CNN)
     samples_before = _accuracy(model, pixels, labels)
     chosen = np.random.default_rng(seed).choice(len(x_train), min(ADAPT_MNIST_IMAGES, len(x_train)), replace=False)
     x = np.concatenate([np.repeat(pixels, ADAPT_REPEATS, axis=0), scale(x_train[chosen])])

@@ -2,6 +2,7 @@
 import gc
 import time
 import tkinter as tk
+from tkinter import font as tkfont
 
 import numpy as np
 import pytest
@@ -244,6 +245,19 @@ def test_corrections_keep_samples_and_adapting_uses_them(app, mnist_dir, monkeyp
     monkeypatch.setattr("tkinter.messagebox.askyesno", lambda *args, **options: True)
     app.forget_samples()
     assert app.samples_text.get() == "" and read_samples(samples_dir()).labels == []
+
+
+def test_model_summary_is_a_monospaced_table(app):
+    window = app.show_summary()
+    (text,) = [child for child in window.winfo_children() if isinstance(child, tk.Text)]
+    assert "total parameters: 101,770" in text.get("1.0", "end")  # 784*128+128 + 128*10+10
+    font = tkfont.nametofont(text.cget("font"))
+    assert font.measure("i" * 10) == font.measure("W" * 10)  # every character as wide: columns line up
+    window.focus_force()
+    window.update()
+    window.event_generate("<Escape>", when="tail")
+    window.update()
+    assert not window.winfo_exists()
 
 
 def test_switching_to_the_convolutional_network(app):

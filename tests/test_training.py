@@ -156,6 +156,21 @@ def test_adapting_learns_the_users_style_and_keeps_mnist(tmp_path, data, shipped
     assert Recognizer.load(out).weights.test_accuracy == pytest.approx(result.mnist_after)
 
 
+def test_adapting_the_cnn_keeps_its_convolutions(tmp_path, data):
+    from digitpad.paths import shipped_weights
+    from digitpad.weights import read_weights
+
+    start = shipped_weights("cnn")
+    out = tmp_path / "adapted-cnn.weights.h5"
+    (x_train, y_train), _ = data
+    training.adapt(data, start, x_train[:20] / 255.0, y_train[:20], out, epochs=1, seed=0)
+    before, after = read_weights(start).params, read_weights(out).params
+    changed = [any(not np.array_equal(a, b) for a, b in zip(old, new)) for old, new in zip(before, after)]
+    assert changed == [False, False, True, True]  # conv2d, conv2d_1 kept; dense, dense_1 learnt
+    result = training.train(data, tmp_path / "resumed.weights.h5", start_from=out, epochs=1, kind="cnn")
+    assert result.start_accuracy is not None  # the adapted file resumes like any other
+
+
 def test_cancelled_adaptation_writes_nothing(tmp_path, data, shipped_weights):
     cancel = threading.Event()
     cancel.set()

@@ -10,6 +10,7 @@ from digitpad.data import describe_source, load_mnist
 from digitpad.gui.bars import ProbabilityBars
 from digitpad.gui.calibration import CalibrationDialog
 from digitpad.gui.pad import DrawingPad
+from digitpad.gui.text_window import show_text
 from digitpad.gui.training_dialog import TrainingDialog, training_job
 from digitpad.gui.worker import Worker
 from digitpad.network import summary
@@ -270,11 +271,9 @@ class App:
 
     def show_summary(self):
         if self.recognizer is None:
-            messagebox.showinfo("Model summary", "No weights are loaded.", parent=self.root)
-            return
+            return show_text(self.root, "Model summary", "No weights are loaded.")
         weights = self.recognizer.weights
-        messagebox.showinfo("Model summary", f"{weights.path}\n\n{summary(weights.kind, weights.params)}",
-                            parent=self.root)
+        return show_text(self.root, "Model summary", f"{weights.path}\n\n{summary(weights.kind, weights.params)}")
 
     def show_about(self):
         messagebox.showinfo("About digitpad", "digitpad: handwritten digit recognition.\n"

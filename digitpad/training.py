@@ -208,7 +208,7 @@ def _floats(logs):
 
 ADAPT_REPEATS = 100  # each of the user's samples counts as much as 100 MNIST images
 ADAPT_MNIST_IMAGES = 6000  # mixed in, so that the model forgets nothing
-ADAPT_EPOCHS = {"mlp": 5, "cnn": 3}  # a CNN epoch costs twice as much: 3 keep it within 10 s
+ADAPT_EPOCHS = {"mlp": 5, "cnn": 3}  # a CNN epoch costs nearly twice as much: 3 keep it within 10 s
 ADAPT_LEARNING_RATE = 3e-4
 
 

@@ -1,4 +1,4 @@
-"""Help → Teach digitpad your handwriting…: asks for each digit a few times on the pad."""
+"""Model → Teach digitpad your handwriting…: asks for each digit a few times on the pad."""
 import tkinter as tk
 from tkinter import ttk
 

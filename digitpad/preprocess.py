@@ -132,7 +132,7 @@ def frame(mask):
     ink = np.asarray(fit_mask(crop_to_ink(mask), WORK_BOX)) >= 128
     ink = crop_to_ink(_normalise_stroke_width(ink))
     digit = np.asarray(fit_mask(ink, BOX), dtype=np.float32) / 255.0
-    return _centre_by_mass(digit)
+    return centre_by_mass(digit)
 
 
 def crop_to_ink(mask):
@@ -167,7 +167,7 @@ def _normalise_stroke_width(ink):
     return thinner if thinner.any() else padded
 
 
-def _centre_by_mass(digit):
+def centre_by_mass(digit):
     height, width = digit.shape
     total = digit.sum()
     cy = (digit.sum(axis=1) @ np.arange(height)) / total

@@ -251,8 +251,10 @@ def adapt(data, start_from, pixels, labels, out, *, epochs=None, seed=None, on_p
     chosen = np.random.default_rng(seed).choice(len(x_train), min(ADAPT_MNIST_IMAGES, len(x_train)), replace=False)
     x = np.concatenate([np.repeat(pixels, ADAPT_REPEATS, axis=0), scale(x_train[chosen])])
     y = np.concatenate([np.repeat(labels, ADAPT_REPEATS), y_train[chosen]])
+    own = np.arange(len(x)) < len(pixels) * ADAPT_REPEATS  # the user's style is kept as drawn
     reporter = _Reporter(epochs, on_progress, cancel)
-    model.fit(augmented_dataset(x, y, 32, seed), epochs=epochs, callbacks=[reporter], verbose=0, shuffle=False)
+    dataset = augmented_dataset(x, y, 32, seed, restyle=~own)
+    model.fit(dataset, epochs=epochs, callbacks=[reporter], verbose=0, shuffle=False)
     cancelled = cancel.is_set()
     samples_after = _accuracy(model, pixels, labels)
     mnist_after = 0.0 if cancelled else _accuracy(model, scale(x_test), y_test)

@@ -171,6 +171,25 @@ def test_adapting_the_cnn_keeps_its_convolutions(tmp_path, data):
     assert result.start_accuracy is not None  # the adapted file resumes like any other
 
 
+def test_adapting_never_restyles_the_users_own_samples(tmp_path, data, shipped_weights, monkeypatch):
+    """MNIST's 1s, 7s and 9s get other writing styles; the user's samples stay as drawn."""
+    import digitpad.augment
+    from digitpad.styles import with_writing_styles
+
+    restyled = []
+
+    def recording(images, labels, rng):
+        restyled.append(images.copy())
+        return with_writing_styles(images, labels, rng)
+
+    monkeypatch.setattr(digitpad.augment, "with_writing_styles", recording)
+    own = np.full((2, 28, 28), 0.5, np.float32)  # no MNIST image is flat grey
+    training.adapt(data, shipped_weights, own, [1, 7], tmp_path / "adapted.weights.h5", epochs=1, seed=0)
+    (x_train, _), _ = data
+    assert len(restyled) == 1 and len(restyled[0]) == len(x_train)  # the MNIST mix, all of it
+    assert not (restyled[0] == 0.5).all(axis=(1, 2)).any()
+
+
 def test_cancelled_adaptation_writes_nothing(tmp_path, data, shipped_weights):
     cancel = threading.Event()
     cancel.set()

@@ -65,7 +65,7 @@ class TrainingDialog(tk.Toplevel):
         ttk.Spinbox(form, from_=1, to=200, textvariable=self.epochs, width=6).grid(row=0, column=1, sticky="w")
         ttk.Label(form, text="Batch size").grid(row=0, column=2, sticky="w", padx=(16, 0))
         ttk.Spinbox(form, from_=1, to=4096, textvariable=self.batch_size, width=6).grid(row=0, column=3, sticky="w")
-        ttk.Checkbutton(form, text="Augment (rotation, shift, zoom, stroke width): better on real handwriting",
+        ttk.Checkbutton(form, text="Augment: rotation, shift, zoom, stroke width, flagged 1s, crossed 7s, curled 9s",
                         variable=self.augment).grid(row=1, column=0, columnspan=4, sticky="w", pady=4)
         ttk.Label(form, text="MNIST data").grid(row=2, column=0, sticky="w")
         ttk.Entry(form, textvariable=self.data, width=36).grid(row=2, column=1, columnspan=3, sticky="ew")

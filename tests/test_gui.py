@@ -295,3 +295,15 @@ def test_teaching_asks_for_each_digit_with_skip_and_back(app):
         dialog.skip_button.invoke()
     assert dialog.prompt.get() == "Thank you!"
     assert dialog.prompts == [d for d in range(10) for _ in range(3)]
+
+
+def test_dialogs_open_beside_the_window_but_on_the_screen(app, root):
+    root.geometry(f"+{root.winfo_screenwidth() - root.winfo_width() - 20}+0")  # the window near the right edge
+    root.update()
+    app.open_training()
+    app.teach()
+    for dialog in (app.training, app.calibration):
+        dialog.update()
+        right, bottom = dialog.winfo_x() + dialog.winfo_width(), dialog.winfo_y() + dialog.winfo_height()
+        assert right == dialog.winfo_screenwidth()  # on the screen, and as far from the pad as it can be
+        assert bottom <= dialog.winfo_screenheight()

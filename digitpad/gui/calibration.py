@@ -2,6 +2,8 @@
 import tkinter as tk
 from tkinter import ttk
 
+from digitpad.gui.placement import place_beside
+
 EXAMPLES_PER_DIGIT = 3
 
 
@@ -14,7 +16,6 @@ class CalibrationDialog(tk.Toplevel):
         self.title("digitpad — teach your handwriting")
         self.resizable(False, False)
         self.transient(master)
-        self.geometry(f"+{master.winfo_rootx() + master.winfo_width() + 12}+{max(0, master.winfo_rooty() - 32)}")
         self._keep, self._forget, self._adapt = keep, forget, adapt
         self.prompts = [digit for digit in range(10) for _ in range(examples)]
         self.step = 0
@@ -32,6 +33,7 @@ class CalibrationDialog(tk.Toplevel):
             button.pack(side="left", expand=True, fill="x", padx=2)
         self.bind("<Return>", lambda event: self.keep())
         self._show()
+        place_beside(self, master)
 
     def _show(self):
         if self.step >= len(self.prompts):

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from tkinter import filedialog, ttk
 
 from digitpad.data import describe_source, load_mnist
+from digitpad.gui.placement import place_beside
 from digitpad.gui.worker import Worker
 
 
@@ -50,8 +51,7 @@ class TrainingDialog(tk.Toplevel):
         self.bind("<Escape>", lambda event: self.close())
         self.bind("<Return>", lambda event: self.start() if self.worker is None else None)
         self.transient(master)
-        # beside the main window, so that the pad stays free for drawing while training runs
-        self.geometry(f"+{master.winfo_rootx() + master.winfo_width() + 12}+{max(0, master.winfo_rooty() - 32)}")
+        place_beside(self, master)  # the pad stays free for drawing while training runs
 
     # -- settings
     def _build_settings(self, data_source):
@@ -65,7 +65,7 @@ class TrainingDialog(tk.Toplevel):
         ttk.Spinbox(form, from_=1, to=200, textvariable=self.epochs, width=6).grid(row=0, column=1, sticky="w")
         ttk.Label(form, text="Batch size").grid(row=0, column=2, sticky="w", padx=(16, 0))
         ttk.Spinbox(form, from_=1, to=4096, textvariable=self.batch_size, width=6).grid(row=0, column=3, sticky="w")
-        ttk.Checkbutton(form, text="Augment: rotation, shift, zoom, stroke width, flagged 1s, crossed 7s, curled 9s",
+        ttk.Checkbutton(form, text="Augment: rotation, shift, zoom, stroke width, other writing styles",
                         variable=self.augment).grid(row=1, column=0, columnspan=4, sticky="w", pady=4)
         ttk.Label(form, text="MNIST data").grid(row=2, column=0, sticky="w")
         ttk.Entry(form, textvariable=self.data, width=36).grid(row=2, column=1, columnspan=3, sticky="ew")

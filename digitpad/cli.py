@@ -62,7 +62,8 @@ def _parser():
     train.add_argument("--data", help="MNIST folder or .npz (default: $DIGITPAD_MNIST or download)")
     train.add_argument("--out", help=f"where to write (default: {user_weights()}, or {user_weights('cnn').name} for cnn)")
     train.add_argument("--fresh", action="store_true", help="start from scratch, not from the current weights")
-    train.add_argument("--augment", action="store_true", help="random rotation, shift, zoom, stroke width; flagged 1s, crossed 7s, curled 9s")
+    train.add_argument("--augment", action="store_true",
+                       help="random rotation, shift, zoom, stroke width; flagged 1s, crossed 7s, curled 9s")
     train.add_argument("--seed", type=int)
     train.add_argument("--model", choices=KINDS, default="mlp", help="mlp: the tutorial's network; cnn: convolutional")
     train.add_argument("--weights", dest="weights", default=argparse.SUPPRESS, help="weights to resume from")

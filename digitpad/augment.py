@@ -44,9 +44,7 @@ def augmented_dataset(x, y, batch_size, seed=None, restyle=None):
     restyle: which images may be drawn in another style (all unless given).
     """
     layers = augmenter(seed)
-    restyle = np.ones(len(x), dtype=bool) if restyle is None else np.asarray(restyle)
-    styled = x.copy()
-    styled[restyle] = with_writing_styles(x[restyle], y[restyle], np.random.default_rng(seed))
+    styled = with_writing_styles(x, y, np.random.default_rng(seed), where=restyle)
 
     def augment(images, styled, labels):
         pick = tf.random.uniform([tf.shape(images)[0], 1, 1]) < STYLED_SHARE

@@ -17,10 +17,14 @@ FLAG_LENGTH = (0.2, 0.45)  # of the stem's length
 FLAG_STEEPEST = 65  # degrees from straight down: flatter is a 7's bar
 
 
-def with_writing_styles(images, labels, rng):
-    """Float images (n, 28, 28) in 0..1 -> a copy where each 1, 7 and 9 has its style stroke."""
+def with_writing_styles(images, labels, rng, where=None):
+    """Float images (n, 28, 28) in 0..1 -> a copy where each 1, 7 and 9 has its style stroke.
+
+    where: which images may be restyled (all unless given).
+    """
     styled = images.copy()
-    for index in np.flatnonzero(np.isin(labels, list(STYLES))):
+    chosen = np.isin(labels, list(STYLES)) & (True if where is None else np.asarray(where))
+    for index in np.flatnonzero(chosen):
         styled[index] = add_style(images[index], int(labels[index]), rng)
     return styled
 

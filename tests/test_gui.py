@@ -147,22 +147,30 @@ def test_window_opens_without_weights_and_offers_training(root, tmp_path):
     assert app.answer.get() == "?"
 
 
-def start_training(app, mnist_dir, epochs, batch_size=16):
+def start_training(app, mnist_dir, epochs, batch_size=16, augment=False, statuses=None):
     app.open_training()
     dialog = app.training
     dialog.data.set(str(mnist_dir))
     dialog.epochs.set(epochs)
     dialog.batch_size.set(batch_size)
-    dialog.augment.set(False)
+    dialog.augment.set(augment)
     batch_values = []
     report = dialog._report
-    dialog._report = lambda item: (report(item), batch_values.append(float(dialog.batch_bar["value"])))
+
+    def recording_report(item):
+        report(item)
+        batch_values.append(float(dialog.batch_bar["value"]))
+        if statuses is not None:
+            statuses.append(dialog.status.get())
+
+    dialog._report = recording_report
     dialog.start_button.invoke()
     return dialog, batch_values
 
 
 def test_training_from_the_menu_uses_the_new_weights(app, mnist_dir):
-    dialog, batch_values = start_training(app, mnist_dir, epochs=2)
+    statuses = []
+    dialog, batch_values = start_training(app, mnist_dir, epochs=2, augment=True, statuses=statuses)
     app.open_training()  # a second request while it runs: the same dialog, no second training
     assert app.training is dialog and dialog.worker is not None
     ticks = []
@@ -175,6 +183,8 @@ def test_training_from_the_menu_uses_the_new_weights(app, mnist_dir):
     assert app.recognizer.weights.path == user_weights()
     assert "Now using the new weights" in app.status.get()
     assert dialog._chart is not None  # the per-epoch chart was drawn
+    preparing = statuses.index("Preparing the augmented training images…")
+    assert statuses[preparing + 1:] and set(statuses[preparing + 1:]) == {"Training…"}  # said until batches come
 
 
 def test_cancel_training_keeps_the_weights(app, mnist_dir):

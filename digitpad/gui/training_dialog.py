@@ -26,7 +26,8 @@ def training_job(settings, start_from, out, kind):
         report("Starting TensorFlow…")
         from digitpad.training import train  # TensorFlow is imported here, off the Tk thread
 
-        report("Training…")
+        # drawing the writing styles takes seconds before the first batch (styles.py)
+        report("Preparing the augmented training images…" if settings.augment else "Training…")
         return train(data, out, start_from=start_from, epochs=settings.epochs, batch_size=settings.batch_size,
                      augment=settings.augment, on_progress=report, cancel=cancel, kind=kind)
 
@@ -146,6 +147,8 @@ class TrainingDialog(tk.Toplevel):
         if isinstance(item, str):
             self.status.set(item)
             return
+        if not self.worker.cancel.is_set():
+            self.status.set("Training…")
         self.batch_bar.configure(maximum=item.batches, value=item.batch)
         self.epoch_bar.configure(value=item.epoch + item.batch / item.batches)
         done = (item.epoch + item.batch / item.batches) / item.epochs

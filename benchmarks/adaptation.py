@@ -4,7 +4,7 @@ For each writer, k drawings of each digit are that writer's corrections; the mod
 adapted to them (mixed with MNIST), then scored on the writer's other drawings, all drawn
 as pad images (pen 18, centred).
 
-    python benchmarks/adaptation.py [--k 1,3,5] [--model mlp] [--writers 30]
+    python benchmarks/adaptation.py [--k 1,3,5] [--model mlp] [--weights W] [--writers 30]
 """
 import argparse
 import tempfile
@@ -35,12 +35,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--k", default="1,3,5")
     parser.add_argument("--model", default="mlp")
+    parser.add_argument("--weights", type=Path, help="weights to adapt (default: the shipped ones of --model)")
     parser.add_argument("--writers", type=int, default=30)
     args = parser.parse_args()
     renderer = load_renderer()
     digits = renderer.parse(str(SHARED / "data" / "pendigits" / "pendigits-orig.tra.gz"))
     data = load_mnist(SHARED / "data" / "mnist")
-    start = shipped_weights(args.model)
+    start = args.weights or shipped_weights(args.model)
     recognizer = Recognizer.load(start)
 
     def pixels(items):

@@ -1,18 +1,20 @@
 """The Keras models; "mlp" is the tutorial's Flatten -> Dense(128, relu) -> Dense(10, softmax)."""
+import warnings
+
 import keras
 
 from digitpad.network import CLASSES, CONV_FILTERS, HIDDEN_UNITS, IMAGE_SIZE, KERNEL
 from digitpad.weights import WeightsError
 
 
-def build_model(kind="mlp"):
+def build_model(kind="mlp", optimizer="adam"):
     """Build and compile a network (its weights file layout is network.LAYERS[kind]).
 
     "mlp" is the tutorial's Flatten -> Dense(128, relu) -> Dense(10, softmax).
     """
     model = keras.Sequential([keras.Input(shape=(IMAGE_SIZE, IMAGE_SIZE)), *_LAYERS[kind]()], name=f"digitpad_{kind}")
     model.compile(
-        optimizer="adam",
+        optimizer=optimizer,
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=False),
         metrics=["sparse_categorical_accuracy"],
     )
@@ -43,6 +45,10 @@ def load_weights_into(model, path):
     """Load a .weights.h5 file, optimizer state included, so training resumes where it stopped."""
     model.optimizer.build(model.trainable_variables)
     try:
-        model.load_weights(path)
+        with warnings.catch_warnings():
+            # training's optimizer keeps averaged weights too (training.py): a model compiled
+            # without them, or a file written without them, starts its optimizer afresh
+            warnings.filterwarnings("ignore", "Skipping variable loading for optimizer")
+            model.load_weights(path)
     except Exception as error:  # Keras raises ValueError, OSError, KeyError for foreign files
         raise WeightsError(f"cannot load {path}: {error}") from error

@@ -1,9 +1,10 @@
 """Writing styles MNIST hardly contains, drawn onto MNIST's own digits.
 
-Many people write 1 with a flag, cross their 7s and end 9 with a curled tail; MNIST
-(American writers) has few of each, so a model trained on it reads such a 1 as 7 or 4
-and such a 9 as 3. `with_writing_styles` gives every 1, 7 and 9 a copy with that
-stroke added, drawn with MNIST's stroke width; training mixes a share of them in.
+Many people write 1 with a flag (some on a base too), cross their 7s and end 9 with a
+curled tail; MNIST (American writers) has few of each, so a model trained on it reads
+such a 1 as 7, 4 or 9 and such a 9 as 3. `with_writing_styles` gives every 1, 7 and 9
+a copy with those strokes added, drawn with MNIST's stroke width; training mixes a share
+of them in.
 """
 import numpy as np
 from PIL import Image, ImageDraw
@@ -13,8 +14,10 @@ from digitpad.preprocess import BOX, MNIST_STROKE_WIDTH, SIZE, centre_by_mass, c
 SCALE = 4  # strokes are drawn at 4x and averaged down: anti-aliased like MNIST
 INK = 0.3  # a pixel brighter than this counts as ink when measuring a digit
 MIN_INK_PIXELS = 10  # fewer is no digit to draw on
-FLAG_LENGTH = (0.2, 0.45)  # of the stem's length
-FLAG_STEEPEST = 65  # degrees from straight down: flatter is a 7's bar
+FLAG_LENGTH = (0.2, 0.6)  # of the stem's length
+FLAG_STEEPEST = 70  # degrees from straight down: flatter is a 7's bar
+BASE_SHARE = 0.3  # of the flagged 1s that also stand on a base
+BASE_WIDTH = (0.2, 0.35)  # half of it, as a share of the stem's length
 
 
 def with_writing_styles(images, labels, rng, where=None):
@@ -33,22 +36,27 @@ def add_style(digit, label, rng):
     """One 28x28 digit with its label's style stroke added, framed again as MNIST is."""
     if np.count_nonzero(digit > INK) < MIN_INK_PIXELS:
         return digit
-    points = STYLES[label](digit, rng)
-    if points is None:
+    strokes = STYLES[label](digit, rng)
+    if strokes is None:
         return digit
-    return _reframe(np.maximum(digit, _stroke(points, rng)))
+    return _reframe(np.maximum(digit, _strokes(strokes, rng)))
 
 
 def flag(digit, rng):
-    """A 1's flag: from the top of the stem, down and to the left, shorter than a 7's bar."""
+    """A 1's flag: from the top of the stem, down and to the left, shorter than a 7's bar;
+    some 1s also get a base, a short horizontal stroke under the stem."""
     ink = _ink_points(digit)
     down = _main_direction(ink)
     along = (ink - ink.mean(axis=0)) @ down
-    top = ink[along.argmin()]
+    top, bottom, stem = ink[along.argmin()], ink[along.argmax()], np.ptp(along)
     lean = np.arctan2(-down[0], down[1])  # of the stem, from straight down: > 0 for /
     angle = min(lean + np.radians(rng.uniform(30, 60)), np.radians(FLAG_STEEPEST))  # of the flag, likewise
-    length = rng.uniform(*FLAG_LENGTH) * np.ptp(along)
-    return [top, top + length * np.array([-np.sin(angle), np.cos(angle)])]
+    length = rng.uniform(*FLAG_LENGTH) * stem
+    strokes = [[top, top + length * np.array([-np.sin(angle), np.cos(angle)])]]
+    if rng.random() < BASE_SHARE:
+        half = np.array([rng.uniform(*BASE_WIDTH) * stem, rng.uniform(-0.5, 0.5)])
+        strokes.append([bottom - half, bottom + half])
+    return strokes
 
 
 def bar(digit, rng):
@@ -61,7 +69,7 @@ def bar(digit, rng):
         return None
     centre = np.array([row[:, 0].mean() + rng.uniform(-1, 1), y])
     half = np.array([rng.uniform(3, 6), rng.uniform(-0.8, 0.8)])
-    return [centre - half, centre + half]
+    return [[centre - half, centre + half]]
 
 
 def curled_tail(digit, rng):
@@ -75,7 +83,7 @@ def curled_tail(digit, rng):
     turn = end + rng.uniform(2, 5) * down
     tip = end + np.array([-rng.uniform(0.4, 1.0) * width, rng.uniform(-3, 1)])
     t = np.linspace(0, 1, 10)[:, None]
-    return list((1 - t) ** 2 * end + 2 * t * (1 - t) * turn + t**2 * tip)  # a quadratic Bezier
+    return [list((1 - t) ** 2 * end + 2 * t * (1 - t) * turn + t**2 * tip)]  # a quadratic Bezier
 
 
 STYLES = {1: flag, 7: bar, 9: curled_tail}
@@ -94,15 +102,16 @@ def _main_direction(points):
     return direction if direction[1] >= 0 else -direction
 
 
-def _stroke(points, rng):
-    """A pen line through (x, y) points, as a 28x28 float image."""
+def _strokes(strokes, rng):
+    """Pen lines, each through (x, y) points, as a 28x28 float image."""
     canvas = Image.new("L", (SIZE * SCALE, SIZE * SCALE))
     draw = ImageDraw.Draw(canvas)
     width = rng.uniform(0.8, 1.2) * MNIST_STROKE_WIDTH * SCALE
-    scaled = [tuple((point + 0.5) * SCALE) for point in points]
-    draw.line(scaled, fill=255, width=round(width), joint="curve")
-    for x, y in (scaled[0], scaled[-1]):  # round pen ends
-        draw.ellipse([x - width / 2, y - width / 2, x + width / 2, y + width / 2], fill=255)
+    for points in strokes:
+        scaled = [tuple((point + 0.5) * SCALE) for point in points]
+        draw.line(scaled, fill=255, width=round(width), joint="curve")
+        for x, y in (scaled[0], scaled[-1]):  # round pen ends
+            draw.ellipse([x - width / 2, y - width / 2, x + width / 2, y + width / 2], fill=255)
     return np.asarray(canvas.resize((SIZE, SIZE), Image.BOX), dtype=np.float32) / 255.0
 
 

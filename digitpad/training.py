@@ -5,6 +5,7 @@ test set every epoch, only the best weights kept (ModelCheckpoint), resuming fro
 existing weights. Each new best replaces the weights file in one rename: a crash,
 a kill or a cancel leaves the last complete best, never a broken file.
 """
+import math
 import threading
 import time
 from dataclasses import dataclass
@@ -84,7 +85,7 @@ def train(
     cancel = cancel or threading.Event()
     (x_train, y_train), (x_test, y_test) = data
     x_train, x_test = scale(x_train), scale(x_test)
-    model = build_model(kind)
+    model = build_model(kind, optimizer=_averaging_adam(steps_per_epoch=math.ceil(len(x_train) / batch_size)))
     start_accuracy = None
     if start_from is not None:
         load_weights_into(model, start_from)
@@ -98,7 +99,7 @@ def train(
             **_training_input(x_train, y_train, batch_size, augment, seed),
             validation_data=(x_test, y_test),
             epochs=epochs,
-            callbacks=[reporter, checkpoint],
+            callbacks=[keras.callbacks.SwapEMAWeights(swap_on_epoch=True), reporter, checkpoint],
             verbose=0,
         )
     return TrainingResult(
@@ -109,6 +110,13 @@ def train(
         saved=checkpoint.saved,
         cancelled=cancel.is_set(),
     )
+
+
+def _averaging_adam(steps_per_epoch):
+    """Adam that also keeps a moving average of the weights over about the last epoch
+    (Polyak averaging). SwapEMAWeights, first among the callbacks, puts the average in
+    place for validation and for the checkpoint: the weights kept are the average."""
+    return keras.optimizers.Adam(use_ema=True, ema_momentum=1 - 1 / steps_per_epoch)
 
 
 def _training_input(x, y, batch_size, augment, seed):

@@ -5,9 +5,11 @@ import pytest
 
 from conftest import tiny_mnist
 from digitpad.recognizer import Recognizer
-from digitpad.weights import WeightsError
+from digitpad.weights import WeightsError, read_weights
 
 training = pytest.importorskip("digitpad.training")
+keras = pytest.importorskip("keras")
+build_model = pytest.importorskip("digitpad.model").build_model
 
 
 @pytest.fixture
@@ -29,6 +31,21 @@ def test_short_training_learns_and_saves(tmp_path, data):
     assert accuracy == pytest.approx(result.best_accuracy, abs=1e-6)
     assert recognizer.weights.test_accuracy == pytest.approx(result.best_accuracy)
     assert list(tmp_path.iterdir()) == [out]  # no temporary file left behind
+
+
+def test_the_weights_kept_are_averaged_over_the_epoch(tmp_path, data):
+    """train() keeps a moving average of its weights and saves that: after one epoch it
+    has moved much less far from where training started than the last step's weights."""
+    (x_train, y_train), _ = data
+    keras.utils.set_random_seed(1)
+    plain = build_model()
+    start = plain.get_weights()[0]  # the hidden layer's kernel, as train(seed=1) starts too
+    plain.fit(training.scale(x_train), y_train, batch_size=16, epochs=1, verbose=0)
+    out = tmp_path / "w.weights.h5"
+    training.train(data, out, epochs=1, batch_size=16, seed=1)
+    kept = read_weights(out).params[0][0]
+    plain_moved, kept_moved = np.abs(plain.get_weights()[0] - start).mean(), np.abs(kept - start).mean()
+    assert 0.2 * plain_moved < kept_moved < 0.8 * plain_moved
 
 
 def test_progress_reports_batches_and_epochs(tmp_path, data):

@@ -173,6 +173,23 @@ def test_adapting_learns_the_users_style_and_keeps_mnist(tmp_path, data, shipped
     assert Recognizer.load(out).weights.test_accuracy == pytest.approx(result.mnist_after)
 
 
+def test_adapting_goes_the_set_share_of_the_way_to_the_fine_tuned_weights(tmp_path, data, shipped_weights,
+                                                                          monkeypatch):
+    samples, labels = np.zeros((2, 28, 28), np.float32), [0, 1]
+    samples[:, 8:20, 10:18] = 1.0
+    full = tmp_path / "full.weights.h5"
+    training.adapt(data, shipped_weights, samples, labels, full, seed=0)
+    monkeypatch.setitem(training.ADAPT_STEP, "mlp", 0.5)
+    half = tmp_path / "half.weights.h5"
+    training.adapt(data, shipped_weights, samples, labels, half, seed=0)
+    start, full_params, half_params = (read_weights(path).params for path in (shipped_weights, full, half))
+    for before, after, between in zip(start, full_params, half_params):
+        for b, a, h in zip(before, after, between):
+            moved = np.abs(a - b).mean()
+            assert moved > 1e-5  # the fine-tuning moved every layer
+            assert 0.35 * moved < np.abs(h - b).mean() < 0.65 * moved  # two runs of it agree only roughly
+
+
 def test_adapting_the_cnn_keeps_its_convolutions(tmp_path, data):
     from digitpad.paths import shipped_weights
     from digitpad.weights import read_weights

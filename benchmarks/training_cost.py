@@ -1,5 +1,5 @@
 """What digitpad's train() costs over a plain model.fit on the same data (progress,
-cancel checks and checkpointing included).
+cancel checks, weight averaging and checkpointing included).
 
     python benchmarks/training_cost.py [--epochs 2] [--data ../shared/data/mnist]
 """

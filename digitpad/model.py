@@ -11,6 +11,7 @@ def build_model(kind="mlp", optimizer="adam"):
     """Build and compile a network (its weights file layout is network.LAYERS[kind]).
 
     "mlp" is the tutorial's Flatten -> Dense(128, relu) -> Dense(10, softmax).
+    optimizer: Adam unless given (training passes an Adam that averages the weights).
     """
     model = keras.Sequential([keras.Input(shape=(IMAGE_SIZE, IMAGE_SIZE)), *_LAYERS[kind]()], name=f"digitpad_{kind}")
     model.compile(

@@ -2,8 +2,9 @@
 
 Follows the tutorial: pixels / 255, Adam, batch 32, 5 epochs, validation on the
 test set every epoch, only the best weights kept (ModelCheckpoint), resuming from
-existing weights. Each new best replaces the weights file in one rename: a crash,
-a kill or a cancel leaves the last complete best, never a broken file.
+existing weights. One addition: the weights validated and kept are a moving average
+over about the last epoch. Each new best replaces the weights file in one rename: a
+crash, a kill or a cancel leaves the last complete best, never a broken file.
 """
 import math
 import threading

@@ -221,8 +221,8 @@ ADAPT_EPOCHS = {"mlp": 5, "cnn": 3}  # a CNN epoch costs nearly twice as much: 3
 ADAPT_LEARNING_RATE = 3e-4
 # How far the adapted weights go from the starting ones towards the fine-tuned ones
 # (weight-space ensembling, Wortsman et al. 2022). For the CNN, 0.7 keeps nearly all it
-# learns of the writer and about half of what it forgets of MNIST (README); for the
-# two-layer network it cost more of the writer than it saved of MNIST.
+# learns of the writer and forgets a third as much of MNIST (README); for the two-layer
+# network it cost more of the writer than it saved of MNIST.
 ADAPT_STEP = {"mlp": 1.0, "cnn": 0.7}
 
 

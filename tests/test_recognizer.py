@@ -9,6 +9,7 @@ from PIL import Image
 from conftest import DRAWN_DIGITS, drawing
 from digitpad import BlankImageError, Recognizer, WeightsError
 from digitpad.paths import SHIPPED_WEIGHTS, user_weights
+from digitpad.recognizer import shifted
 
 
 def test_probabilities_sum_to_one(shipped_weights):
@@ -45,7 +46,7 @@ def test_numpy_forward_agrees_with_keras(shipped_weights):
     model = build_model()
     load_weights_into(model, shipped_weights)
     expected = model.predict(images, verbose=0)
-    got = Recognizer.load(shipped_weights).probabilities_of_pixels(images)
+    got = Recognizer.load(shipped_weights).network_probabilities(images)
     np.testing.assert_allclose(got, expected, atol=1e-5)
 
 
@@ -57,8 +58,32 @@ def test_numpy_forward_agrees_with_keras_on_mnist(shipped_weights, shared_mnist)
     model = build_model()
     load_weights_into(model, shipped_weights)
     np.testing.assert_allclose(
-        Recognizer.load(shipped_weights).probabilities_of_pixels(images), model.predict(images, verbose=0), atol=1e-5
+        Recognizer.load(shipped_weights).network_probabilities(images), model.predict(images, verbose=0), atol=1e-5
     )
+
+
+def test_app_pipeline_averages_the_digit_and_its_four_one_pixel_moves(shipped_weights):
+    recognizer = Recognizer.load(shipped_weights)
+    images = np.zeros((20, 28, 28), np.float32)
+    images[:, 4:24, 4:24] = np.random.default_rng(0).random((20, 20, 20))  # ink clear of the edges
+    moves = [np.roll(images, shift, axis=(1, 2)) for shift in [(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1)]]
+    expected = np.mean([recognizer.network_probabilities(moved) for moved in moves], axis=0)
+    np.testing.assert_allclose(recognizer.probabilities_of_pixels(images), expected, atol=1e-6)
+    assert np.abs(expected - recognizer.network_probabilities(images)).max() > 0.01  # it changes answers
+
+
+def test_tutorial_pipeline_asks_the_network_once(shipped_weights):
+    images = np.random.default_rng(0).random((20, 28, 28)).astype(np.float32)
+    tutorial = Recognizer(Recognizer.load(shipped_weights).weights, framed=False)
+    np.testing.assert_array_equal(tutorial.probabilities_of_pixels(images), tutorial.network_probabilities(images))
+
+
+def test_shifting_never_wraps_ink_round():
+    images = np.zeros((1, 28, 28), np.float32)
+    images[0, :, 27] = 1.0  # ink on the right edge
+    assert shifted(images, 0, 1).sum() == 0
+    assert shifted(images, 0, -1)[0, :, 26].all() and shifted(images, 0, -1).sum() == 28
+    assert shifted(images, 1, 0)[0, 0].sum() == 0 and shifted(images, 1, 0)[0, 1:, 27].all()
 
 
 def test_shipped_weights_reach_target_on_mnist_test(shipped_weights, shared_mnist):
@@ -141,7 +166,7 @@ def test_convolutional_network_in_numpy_agrees_with_keras(tmp_path):
     recognizer = Recognizer.load(path)
     assert recognizer.weights.kind == "cnn"
     images = rng.random((50, 28, 28)).astype(np.float32)
-    np.testing.assert_allclose(recognizer.probabilities_of_pixels(images), model.predict(images, verbose=0), atol=1e-5)
+    np.testing.assert_allclose(recognizer.network_probabilities(images), model.predict(images, verbose=0), atol=1e-5)
 
 
 def test_model_kind_chooses_the_default_weights(isolated_home):

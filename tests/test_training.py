@@ -27,7 +27,7 @@ def test_short_training_learns_and_saves(tmp_path, data):
     assert result.best_accuracy > 0.8  # chance is 0.1
     recognizer = Recognizer.load(out)
     (_, _), (x_test, y_test) = data
-    accuracy = np.mean(recognizer.probabilities_of_pixels(x_test / 255.0).argmax(axis=1) == y_test)
+    accuracy = np.mean(recognizer.network_probabilities(x_test / 255.0).argmax(axis=1) == y_test)
     assert accuracy == pytest.approx(result.best_accuracy, abs=1e-6)
     assert recognizer.weights.test_accuracy == pytest.approx(result.best_accuracy)
     assert list(tmp_path.iterdir()) == [out]  # no temporary file left behind
@@ -146,7 +146,7 @@ def test_convolutional_network_trains_and_is_read_back(tmp_path, data):
     recognizer = Recognizer.load(out)
     assert recognizer.weights.kind == "cnn"
     (_, _), (x_test, y_test) = data
-    accuracy = np.mean(recognizer.probabilities_of_pixels(x_test / 255.0).argmax(axis=1) == y_test)
+    accuracy = np.mean(recognizer.network_probabilities(x_test / 255.0).argmax(axis=1) == y_test)
     assert accuracy == pytest.approx(result.best_accuracy, abs=1e-6)
 
 

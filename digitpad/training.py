@@ -229,9 +229,9 @@ ADAPT_STEP = {"mlp": 1.0, "cnn": 0.7}
 @dataclass(frozen=True)
 class AdaptationResult:
     out: Path
-    samples_before: float  # accuracy on the user's samples, before and after
-    samples_after: float
-    mnist_after: float  # MNIST test accuracy of the adapted weights
+    samples_before: float  # share of the user's samples the app answers right, before and after
+    samples_after: float  # (the same as before when cancelled: nothing changed)
+    mnist_after: float  # MNIST test accuracy of the adapted network (0 when cancelled)
     seconds: float
     saved: bool
     cancelled: bool
@@ -246,7 +246,7 @@ def adapt(data, start_from, pixels, labels, out, *, epochs=None, seed=None, on_p
     unless given. Cancel writes nothing.
     """
     from digitpad.augment import augmented_dataset
-    from digitpad.weights import read_weights
+    from digitpad.recognizer import Recognizer
 
     started = time.monotonic()
     if seed is not None:
@@ -254,14 +254,15 @@ def adapt(data, start_from, pixels, labels, out, *, epochs=None, seed=None, on_p
     cancel = cancel or threading.Event()
     (x_train, y_train), (x_test, y_test) = data
     pixels, labels = np.asarray(pixels, dtype=np.float32), np.asarray(labels)
-    kind = read_weights(start_from).kind
+    recognizer = Recognizer.load(start_from)
+    kind = recognizer.weights.kind
     epochs = epochs or ADAPT_EPOCHS[kind]
     model = build_model(kind)
     load_weights_into(model, start_from)
     model.optimizer.learning_rate.assign(ADAPT_LEARNING_RATE)
     for layer in model.layers:  # a writer's style is learnt by the dense layers; convolutions stay
         layer.trainable = isinstance(layer, keras.layers.Dense)  # (1.8 times faster for the CNN)
-    samples_before = _accuracy(model, pixels, labels)
+    samples_before = _answers_right(recognizer, pixels, labels)
     chosen = np.random.default_rng(seed).choice(len(x_train), min(ADAPT_MNIST_IMAGES, len(x_train)), replace=False)
     x = np.concatenate([np.repeat(pixels, ADAPT_REPEATS, axis=0), scale(x_train[chosen])])
     y = np.concatenate([np.repeat(labels, ADAPT_REPEATS), y_train[chosen]])
@@ -273,16 +274,22 @@ def adapt(data, start_from, pixels, labels, out, *, epochs=None, seed=None, on_p
     for variable, start in zip(model.trainable_variables, starting_weights):
         variable.assign(start + ADAPT_STEP[kind] * (variable.numpy() - start))
     cancelled = cancel.is_set()
-    samples_after = _accuracy(model, pixels, labels)
-    mnist_after = 0.0 if cancelled else _accuracy(model, scale(x_test), y_test)
+    samples_after, mnist_after = samples_before, 0.0
     if not cancelled:
+        mnist_after = _accuracy(model, scale(x_test), y_test)
         with partial_path(out) as partial:
             model.save_weights(partial)
             write_attributes(partial, test_accuracy=mnist_after, adapted_samples=len(labels))
             replace_atomically(partial, out)
+        samples_after = _answers_right(Recognizer.load(out), pixels, labels)
     return AdaptationResult(Path(out), samples_before, samples_after, mnist_after,
                             time.monotonic() - started, saved=not cancelled, cancelled=cancelled)
 
 
 def _accuracy(model, x, y):
     return model.evaluate(x, y, batch_size=256, verbose=0, return_dict=True)[ACCURACY]
+
+
+def _answers_right(recognizer, pixels, labels):
+    """Share of the user's samples the app answers right with these weights."""
+    return float(np.mean(recognizer.probabilities_of_pixels(pixels).argmax(axis=1) == labels))

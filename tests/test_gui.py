@@ -233,6 +233,16 @@ def test_window_can_be_resized_small_and_large(app):
     assert app.answer.get() == "7"
 
 
+def test_a_long_message_wraps_instead_of_widening_the_window(app):
+    app.say("Ready")
+    app.root.update()
+    width, one_line = app.root.winfo_width(), app.status_label.winfo_height()
+    app.say("Adapted in 6 s: your samples 33% → 100% right; MNIST test 97.93%. " * 3)
+    app.root.update()
+    assert app.root.winfo_width() == width
+    assert app.status_label.winfo_height() > 1.5 * one_line  # wrapped onto more lines
+
+
 def test_corrections_keep_samples_and_adapting_uses_them(app, mnist_dir, monkeypatch):
     from digitpad.samples import read_samples, samples_dir
 

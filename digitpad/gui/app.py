@@ -127,8 +127,10 @@ class App:
         bottom.pack(fill="x")
         self.samples_text = tk.StringVar(self.root)
         ttk.Label(bottom, textvariable=self.samples_text, padding=(8, 3), foreground="#555").pack(side="right")
-        self.status_label = tk.Label(bottom, textvariable=self.status, padx=8, pady=3, anchor="w")
-        self.status_label.pack(side="left", fill="x")
+        # width=1: a long message wraps onto a second line instead of widening the window
+        self.status_label = tk.Label(bottom, textvariable=self.status, padx=8, pady=3, anchor="w", justify="left", width=1)
+        self.status_label.pack(side="left", fill="x", expand=True)
+        self.status_label.bind("<Configure>", lambda event: self.status_label.configure(wraplength=event.width - 16))
         self.banner = ttk.Frame(self.root, padding=(10, 6))
         self.banner_text = tk.StringVar(self.root)
         ttk.Label(self.banner, textvariable=self.banner_text, wraplength=420).pack(side="left")

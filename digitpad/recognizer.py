@@ -10,7 +10,7 @@ from digitpad.weights import read_weights
 
 # The app pipeline averages the network's answers for the framed digit and for it moved one
 # pixel up, down, left and right: an answer then hangs less on exactly where the framing put
-# the ink (+0.3 to +0.4 points on pendigits, README).
+# the ink (+0.2 to +0.6 points on pendigits, README).
 SHIFTS = ((0, 0), (1, 0), (-1, 0), (0, 1), (0, -1))  # (rows, columns)
 
 

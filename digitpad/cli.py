@@ -127,6 +127,7 @@ def _prompted_paths():
 
 def _evaluate(args):
     recognizer = Recognizer.load(args.weights, framed=not args.no_frame, kind=args.model)
+    network_alone = ""
     if args.images:
         predictions, labels = _predict_folder(recognizer, Path(args.images))
         source = args.images
@@ -134,12 +135,14 @@ def _evaluate(args):
         _, (x_test, labels) = load_mnist(args.data)
         predictions = recognizer.probabilities_of_pixels(x_test / 255.0).argmax(axis=1)
         source = f"MNIST test ({describe_source(args.data)})"
+        network = np.mean(recognizer.network_probabilities(x_test / 255.0).argmax(axis=1) == labels)
+        network_alone = f" (the network alone, as training reports it: {network:.2%})"
     failed = int(np.sum(predictions < 0))
     print(f"weights: {recognizer.weights.path}")
     print(f"images:  {len(labels)} from {source}")
     if failed:
         print(f"unusable (blank or unreadable, counted wrong): {failed}")
-    print(f"accuracy: {np.mean(predictions == labels):.2%}")
+    print(f"accuracy: {np.mean(predictions == labels):.2%}{network_alone}")
     print(format_confusion(confusion_matrix(labels, predictions)))
     return 0
 

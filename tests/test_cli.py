@@ -110,6 +110,19 @@ def test_train_writes_to_the_user_folder_and_reports(mnist_dir, isolated_home, c
     assert f"resuming from: {written}" in capsys.readouterr().out
 
 
+def test_train_with_a_teacher(mnist_dir, tmp_path, capsys):
+    pytest.importorskip("tensorflow")
+    teacher, out = tmp_path / "teacher.weights.h5", tmp_path / "taught.weights.h5"
+    assert main(["train", "--data", str(mnist_dir), "--epochs", "1", "--fresh", "--model", "cnn", "--out", str(teacher)]) == 0
+    capsys.readouterr()
+    assert main(["train", "--data", str(mnist_dir), "--epochs", "1", "--fresh", "--teacher", str(teacher),
+                 "--out", str(out)]) == 0
+    assert f"teacher: {teacher}" in capsys.readouterr().out
+    assert Recognizer.load(out).weights.kind == "mlp"
+    assert main(["train", "--data", str(mnist_dir), "--fresh", "--teacher", str(tmp_path / "none.h5")]) == 2
+    assert "none.h5 does not exist" in capsys.readouterr().err
+
+
 def test_adapt_and_samples_commands(mnist_dir, isolated_home, capsys):
     pytest.importorskip("tensorflow")
     from digitpad.samples import add_sample, samples_dir

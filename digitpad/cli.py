@@ -66,7 +66,8 @@ def _parser():
                        help="random rotation, shift, zoom, stroke width; flagged 1s, crossed 7s, curled 9s")
     train.add_argument("--seed", type=int)
     train.add_argument("--model", choices=KINDS, default="mlp", help="mlp: the tutorial's network; cnn: convolutional")
-    train.add_argument("--teacher", help="weights of a trained network whose answers are learnt too (distillation)")
+    train.add_argument("--teacher", action="append", default=[], dest="teachers", metavar="WEIGHTS",
+                       help="a trained network whose answers are learnt too (distillation); repeat for several")
     train.add_argument("--weights", dest="weights", default=argparse.SUPPRESS, help="weights to resume from")
     train.set_defaults(handler=_train)
 
@@ -191,8 +192,8 @@ def _train(args):
     print(f"data: {describe_source(args.data)}")
     print(f"resuming from: {start_from or 'scratch'}")
     print(f"writing to: {out}")
-    if args.teacher:
-        print(f"teacher: {args.teacher}")
+    for teacher in args.teachers:
+        print(f"teacher: {teacher}")
 
     from digitpad.training import train  # imports TensorFlow: only now
 
@@ -201,7 +202,7 @@ def _train(args):
     try:
         result = train(data, out, start_from=start_from, epochs=args.epochs, batch_size=args.batch_size,
                        augment=args.augment, seed=args.seed, on_progress=_print_progress, cancel=cancel,
-                       kind=args.model, teacher=args.teacher)
+                       kind=args.model, teachers=args.teachers)
     finally:
         signal.signal(signal.SIGINT, previous)
     from digitpad.model import build_model

@@ -72,7 +72,7 @@ def train(
     on_progress=None,
     cancel=None,
     kind="mlp",
-    teacher=None,
+    teachers=(),
 ):
     """Train and keep the best weights in `out`; return a TrainingResult.
 
@@ -81,17 +81,17 @@ def train(
     cancel: a threading.Event; setting it stops within a batch or two, keeping the
     best weights saved so far, or the previous file if nothing improved.
     kind: "mlp" (the tutorial's network) or "cnn" (see network.py).
-    teacher: weights of a trained network (either kind) whose answers are learnt too
-    (see teacher_targets); raises WeightsError if they cannot be read.
+    teachers: weights files of trained networks (either kind) whose mean answers are learnt
+    too (see teacher_targets); raises WeightsError if one cannot be read.
     """
     if seed is not None:
         keras.utils.set_random_seed(seed)
     cancel = cancel or threading.Event()
     (x_train, y_train), (x_test, y_test) = data
     x_train, x_test = scale(x_train), scale(x_test)
-    teacher_model = None if teacher is None else _load_network(teacher)
+    teacher_models = [_load_network(path) for path in teachers]
     optimizer = _averaging_adam(steps_per_epoch=math.ceil(len(x_train) / batch_size))
-    model = build_model(kind, optimizer=optimizer, soft_labels=teacher_model is not None)
+    model = build_model(kind, optimizer=optimizer, soft_labels=bool(teacher_models))
     start_accuracy = None
     if start_from is not None:
         load_weights_into(model, start_from)
@@ -102,8 +102,8 @@ def train(
     with partial_path(out) as partial:
         checkpoint = _BestWeights(partial, out, cancel, start_accuracy, reporter)
         model.fit(
-            **_training_input(x_train, y_train, batch_size, augment, seed, teacher_model),
-            validation_data=(x_test, y_test if teacher_model is None else keras.ops.one_hot(y_test, CLASSES)),
+            **_training_input(x_train, y_train, batch_size, augment, seed, teacher_models),
+            validation_data=(x_test, keras.ops.one_hot(y_test, CLASSES) if teacher_models else y_test),
             epochs=epochs,
             callbacks=[keras.callbacks.SwapEMAWeights(swap_on_epoch=True), reporter, checkpoint],
             verbose=0,
@@ -125,10 +125,10 @@ def _averaging_adam(steps_per_epoch):
     return keras.optimizers.Adam(use_ema=True, ema_momentum=1 - 1 / steps_per_epoch)
 
 
-def _training_input(x, y, batch_size, augment, seed, teacher):
+def _training_input(x, y, batch_size, augment, seed, teachers):
     """model.fit's training arguments: plain arrays as the tutorial, or a dataset that is
-    augmented, or labelled by a teacher too, or both."""
-    if not augment and teacher is None:
+    augmented, or labelled by teachers too, or both."""
+    if not augment and not teachers:
         return {"x": x, "y": y, "batch_size": batch_size}
     import tensorflow as tf
 
@@ -138,20 +138,20 @@ def _training_input(x, y, batch_size, augment, seed, teacher):
         dataset = augmented_dataset(x, y, batch_size, seed)
     else:
         dataset = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=seed).batch(batch_size)
-    if teacher is not None:
-        dataset = dataset.map(lambda images, labels: (images, teacher_targets(teacher, images, labels)))
+    if teachers:
+        dataset = dataset.map(lambda images, labels: (images, teacher_targets(teachers, images, labels)))
     return {"x": dataset, "shuffle": False}  # the dataset shuffles
 
 
-# Knowledge distillation (Hinton et al. 2015): a network also learns the answers of a
-# better one, the teacher, on every (augmented) training image. The two-layer network
-# taught by the convolutional one reads people's handwriting better (README).
+# Knowledge distillation (Hinton et al. 2015): a network also learns the answers of better
+# ones, its teachers, on every (augmented) training image: the mean answer of several
+# trained networks, which is steadier than any one of them (README).
 TEACHER_SHARE = 0.5  # of each target; the rest is the true digit, which so stays the most probable
 
 
-def teacher_targets(teacher, images, labels):
-    """Training targets (n, 10): the true digit blended with the teacher's probabilities."""
-    answers = teacher(images, training=False)
+def teacher_targets(teachers, images, labels):
+    """Training targets (n, 10): the true digit blended with the teachers' mean probabilities."""
+    answers = keras.ops.mean(keras.ops.stack([teacher(images, training=False) for teacher in teachers]), axis=0)
     return (1 - TEACHER_SHARE) * keras.ops.one_hot(labels, CLASSES) + TEACHER_SHARE * answers
 
 

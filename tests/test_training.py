@@ -156,7 +156,7 @@ def test_a_taught_network_learns_its_teachers_answers(tmp_path, data):
     (x_train, y_train), (x_test, y_test) = data
     teacher = tmp_path / "teacher.weights.h5"
     training.train(((x_train, (y_train + 1) % 10), (x_test, (y_test + 1) % 10)), teacher, epochs=3, batch_size=4, seed=1)
-    taught = training.train(data, tmp_path / "taught.weights.h5", epochs=3, batch_size=4, seed=1, teacher=teacher)
+    taught = training.train(data, tmp_path / "taught.weights.h5", epochs=3, batch_size=4, seed=1, teachers=[teacher])
     alone = training.train(data, tmp_path / "alone.weights.h5", epochs=3, batch_size=4, seed=1)
 
     def next_digit_over_other_wrong_ones(path):
@@ -171,12 +171,12 @@ def test_a_taught_network_learns_its_teachers_answers(tmp_path, data):
     assert taught.best_accuracy > 0.8  # still measured against the true digits
 
 
-def test_teacher_targets_blend_the_digit_with_the_teachers_answers():
-    teacher = build_model()
+def test_teacher_targets_blend_the_digit_with_the_teachers_mean_answer():
+    teachers = [build_model(), build_model("cnn")]
     images = np.random.default_rng(0).random((4, 28, 28)).astype(np.float32)
     labels = np.array([0, 3, 7, 9])
-    targets = np.asarray(training.teacher_targets(teacher, images, labels))
-    answers = teacher.predict(images, verbose=0)
+    targets = np.asarray(training.teacher_targets(teachers, images, labels))
+    answers = np.mean([teacher.predict(images, verbose=0) for teacher in teachers], axis=0)
     share = training.TEACHER_SHARE
     np.testing.assert_allclose(targets, (1 - share) * np.eye(10)[labels] + share * answers, atol=1e-6)
     np.testing.assert_allclose(targets.sum(axis=1), 1, atol=1e-6)
@@ -186,7 +186,7 @@ def test_teacher_targets_blend_the_digit_with_the_teachers_answers():
 def test_an_unreadable_teacher_is_refused_before_training(tmp_path, data):
     out = tmp_path / "w.weights.h5"
     with pytest.raises(WeightsError, match="does not exist"):
-        training.train(data, out, epochs=1, teacher=tmp_path / "missing.weights.h5")
+        training.train(data, out, epochs=1, teachers=[tmp_path / "missing.weights.h5"])
     assert not out.exists()
 
 

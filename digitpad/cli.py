@@ -66,8 +66,6 @@ def _parser():
                        help="random rotation, shift, zoom, stroke width; flagged 1s, crossed 7s, curled 9s")
     train.add_argument("--seed", type=int)
     train.add_argument("--model", choices=KINDS, default="mlp", help="mlp: the tutorial's network; cnn: convolutional")
-    train.add_argument("--teacher", action="append", default=[], dest="teachers", metavar="WEIGHTS",
-                       help="a trained network whose answers are learnt too (distillation); repeat for several")
     train.add_argument("--weights", dest="weights", default=argparse.SUPPRESS, help="weights to resume from")
     train.set_defaults(handler=_train)
 
@@ -192,8 +190,6 @@ def _train(args):
     print(f"data: {describe_source(args.data)}")
     print(f"resuming from: {start_from or 'scratch'}")
     print(f"writing to: {out}")
-    for teacher in args.teachers:
-        print(f"teacher: {teacher}")
 
     from digitpad.training import train  # imports TensorFlow: only now
 
@@ -202,7 +198,7 @@ def _train(args):
     try:
         result = train(data, out, start_from=start_from, epochs=args.epochs, batch_size=args.batch_size,
                        augment=args.augment, seed=args.seed, on_progress=_print_progress, cancel=cancel,
-                       kind=args.model, teachers=args.teachers)
+                       kind=args.model)
     finally:
         signal.signal(signal.SIGINT, previous)
     from digitpad.model import build_model

@@ -6,25 +6,19 @@ import keras
 from digitpad.network import CLASSES, CONV_FILTERS, HIDDEN_UNITS, IMAGE_SIZE, KERNEL
 from digitpad.weights import WeightsError
 
-ACCURACY = "sparse_categorical_accuracy"  # the tutorial's metric
 
-
-def build_model(kind="mlp", optimizer="adam", soft_labels=False):
+def build_model(kind="mlp", optimizer="adam"):
     """Build and compile a network (its weights file layout is network.LAYERS[kind]).
 
     "mlp" is the tutorial's Flatten -> Dense(128, relu) -> Dense(10, softmax).
     optimizer: Adam unless given (training passes an Adam that averages the weights).
-    soft_labels: learn from ten probabilities per image (a teacher's, training.py) instead
-    of digits, with cross-entropy again; the accuracy keeps the tutorial's metric name, as
-    it is the same number while the digit is the most probable label (training ensures it).
     """
     model = keras.Sequential([keras.Input(shape=(IMAGE_SIZE, IMAGE_SIZE)), *_LAYERS[kind]()], name=f"digitpad_{kind}")
-    if soft_labels:
-        loss = keras.losses.CategoricalCrossentropy()
-        accuracy = keras.metrics.CategoricalAccuracy(name=ACCURACY)
-    else:
-        loss, accuracy = keras.losses.SparseCategoricalCrossentropy(), ACCURACY
-    model.compile(optimizer=optimizer, loss=loss, metrics=[accuracy])
+    model.compile(
+        optimizer=optimizer,
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=False),
+        metrics=["sparse_categorical_accuracy"],
+    )
     return model
 
 

@@ -3,7 +3,7 @@
 Follows the tutorial: pixels / 255, Adam, batch 32, 5 epochs, validation on the
 test set every epoch, only the best weights kept (ModelCheckpoint), resuming from
 existing weights. One addition: the weights validated and kept are a moving average
-over about the last epoch. Optionally the network also learns a teacher network's answers. Each new best replaces the weights file in one rename: a
+over about the last epoch. Each new best replaces the weights file in one rename: a
 crash, a kill or a cancel leaves the last complete best, never a broken file.
 """
 import math
@@ -15,10 +15,10 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from digitpad.model import ACCURACY, build_model, load_weights_into
-from digitpad.network import CLASSES
-from digitpad.weights import partial_path, read_weights, replace_atomically, write_attributes
+from digitpad.model import build_model, load_weights_into
+from digitpad.weights import partial_path, replace_atomically, write_attributes
 
+ACCURACY = "sparse_categorical_accuracy"
 VAL_ACCURACY = f"val_{ACCURACY}"
 REPORT_INTERVAL = 0.1  # seconds between batch progress reports
 
@@ -72,7 +72,6 @@ def train(
     on_progress=None,
     cancel=None,
     kind="mlp",
-    teachers=(),
 ):
     """Train and keep the best weights in `out`; return a TrainingResult.
 
@@ -81,17 +80,13 @@ def train(
     cancel: a threading.Event; setting it stops within a batch or two, keeping the
     best weights saved so far, or the previous file if nothing improved.
     kind: "mlp" (the tutorial's network) or "cnn" (see network.py).
-    teachers: weights files of trained networks (either kind) whose mean answers are learnt
-    too (see teacher_targets); raises WeightsError if one cannot be read.
     """
     if seed is not None:
         keras.utils.set_random_seed(seed)
     cancel = cancel or threading.Event()
     (x_train, y_train), (x_test, y_test) = data
     x_train, x_test = scale(x_train), scale(x_test)
-    teacher_models = [_load_network(path) for path in teachers]
-    optimizer = _averaging_adam(steps_per_epoch=math.ceil(len(x_train) / batch_size))
-    model = build_model(kind, optimizer=optimizer, soft_labels=bool(teacher_models))
+    model = build_model(kind, optimizer=_averaging_adam(steps_per_epoch=math.ceil(len(x_train) / batch_size)))
     start_accuracy = None
     if start_from is not None:
         load_weights_into(model, start_from)
@@ -102,8 +97,8 @@ def train(
     with partial_path(out) as partial:
         checkpoint = _BestWeights(partial, out, cancel, start_accuracy, reporter)
         model.fit(
-            **_training_input(x_train, y_train, batch_size, augment, seed, teacher_models),
-            validation_data=(x_test, keras.ops.one_hot(y_test, CLASSES) if teacher_models else y_test),
+            **_training_input(x_train, y_train, batch_size, augment, seed),
+            validation_data=(x_test, y_test),
             epochs=epochs,
             callbacks=[keras.callbacks.SwapEMAWeights(swap_on_epoch=True), reporter, checkpoint],
             verbose=0,
@@ -125,41 +120,13 @@ def _averaging_adam(steps_per_epoch):
     return keras.optimizers.Adam(use_ema=True, ema_momentum=1 - 1 / steps_per_epoch)
 
 
-def _training_input(x, y, batch_size, augment, seed, teachers):
-    """model.fit's training arguments: plain arrays as the tutorial, or a dataset that is
-    augmented, or labelled by teachers too, or both."""
-    if not augment and not teachers:
+def _training_input(x, y, batch_size, augment, seed):
+    """model.fit's training arguments: plain arrays as the tutorial, or an augmented dataset."""
+    if not augment:
         return {"x": x, "y": y, "batch_size": batch_size}
-    import tensorflow as tf
-
     from digitpad.augment import augmented_dataset
 
-    if augment:
-        dataset = augmented_dataset(x, y, batch_size, seed)
-    else:
-        dataset = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=seed).batch(batch_size)
-    if teachers:
-        dataset = dataset.map(lambda images, labels: (images, teacher_targets(teachers, images, labels)))
-    return {"x": dataset, "shuffle": False}  # the dataset shuffles
-
-
-# Knowledge distillation (Hinton et al. 2015): a network also learns the answers of better
-# ones, its teachers, on every (augmented) training image: the mean answer of several
-# trained networks, which is steadier than any one of them (README).
-TEACHER_SHARE = 0.5  # of each target; the rest is the true digit, which so stays the most probable
-
-
-def teacher_targets(teachers, images, labels):
-    """Training targets (n, 10): the true digit blended with the teachers' mean probabilities."""
-    answers = keras.ops.mean(keras.ops.stack([teacher(images, training=False) for teacher in teachers]), axis=0)
-    return (1 - TEACHER_SHARE) * keras.ops.one_hot(labels, CLASSES) + TEACHER_SHARE * answers
-
-
-def _load_network(path):
-    """A Keras model of whichever kind the weights file holds, with those weights."""
-    model = build_model(read_weights(path).kind)
-    load_weights_into(model, path)
-    return model
+    return {"x": augmented_dataset(x, y, batch_size, seed), "shuffle": False}  # the dataset shuffles
 
 
 class _BestWeights(keras.callbacks.ModelCheckpoint):

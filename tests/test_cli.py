@@ -110,21 +110,6 @@ def test_train_writes_to_the_user_folder_and_reports(mnist_dir, isolated_home, c
     assert f"resuming from: {written}" in capsys.readouterr().out
 
 
-def test_train_with_teachers(mnist_dir, tmp_path, capsys):
-    pytest.importorskip("tensorflow")
-    cnn, mlp, out = tmp_path / "cnn.weights.h5", tmp_path / "mlp.weights.h5", tmp_path / "taught.weights.h5"
-    for kind, teacher in (("cnn", cnn), ("mlp", mlp)):
-        assert main(["train", "--data", str(mnist_dir), "--epochs", "1", "--fresh", "--model", kind, "--out", str(teacher)]) == 0
-    capsys.readouterr()
-    assert main(["train", "--data", str(mnist_dir), "--epochs", "1", "--fresh", "--teacher", str(cnn),
-                 "--teacher", str(mlp), "--out", str(out)]) == 0
-    printed = capsys.readouterr().out
-    assert f"teacher: {cnn}" in printed and f"teacher: {mlp}" in printed
-    assert Recognizer.load(out).weights.kind == "mlp"
-    assert main(["train", "--data", str(mnist_dir), "--fresh", "--teacher", str(tmp_path / "none.h5")]) == 2
-    assert "none.h5 does not exist" in capsys.readouterr().err
-
-
 def test_adapt_and_samples_commands(mnist_dir, isolated_home, capsys):
     pytest.importorskip("tensorflow")
     from digitpad.samples import add_sample, samples_dir

@@ -150,46 +150,6 @@ def test_convolutional_network_trains_and_is_read_back(tmp_path, data):
     assert accuracy == pytest.approx(result.best_accuracy, abs=1e-6)
 
 
-def test_a_taught_network_learns_its_teachers_answers(tmp_path, data):
-    """A teacher that answers 'the next digit' makes the taught network believe in the next
-    digit more than in the other wrong ones; a network trained alone makes no such difference."""
-    (x_train, y_train), (x_test, y_test) = data
-    teacher = tmp_path / "teacher.weights.h5"
-    training.train(((x_train, (y_train + 1) % 10), (x_test, (y_test + 1) % 10)), teacher, epochs=3, batch_size=4, seed=1)
-    taught = training.train(data, tmp_path / "taught.weights.h5", epochs=3, batch_size=4, seed=1, teachers=[teacher])
-    alone = training.train(data, tmp_path / "alone.weights.h5", epochs=3, batch_size=4, seed=1)
-
-    def next_digit_over_other_wrong_ones(path):
-        probabilities = Recognizer.load(path).network_probabilities(x_test / 255.0)
-        rows = np.arange(len(y_test))
-        next_digit = probabilities[rows, (y_test + 1) % 10]
-        other_wrong = (1 - probabilities[rows, y_test] - next_digit) / 8
-        return next_digit.mean() / other_wrong.mean()
-
-    assert next_digit_over_other_wrong_ones(taught.out) > 3
-    assert next_digit_over_other_wrong_ones(alone.out) < 1.5
-    assert taught.best_accuracy > 0.8  # still measured against the true digits
-
-
-def test_teacher_targets_blend_the_digit_with_the_teachers_mean_answer():
-    teachers = [build_model(), build_model("cnn")]
-    images = np.random.default_rng(0).random((4, 28, 28)).astype(np.float32)
-    labels = np.array([0, 3, 7, 9])
-    targets = np.asarray(training.teacher_targets(teachers, images, labels))
-    answers = np.mean([teacher.predict(images, verbose=0) for teacher in teachers], axis=0)
-    share = training.TEACHER_SHARE
-    np.testing.assert_allclose(targets, (1 - share) * np.eye(10)[labels] + share * answers, atol=1e-6)
-    np.testing.assert_allclose(targets.sum(axis=1), 1, atol=1e-6)
-    assert list(targets.argmax(axis=1)) == list(labels)
-
-
-def test_an_unreadable_teacher_is_refused_before_training(tmp_path, data):
-    out = tmp_path / "w.weights.h5"
-    with pytest.raises(WeightsError, match="does not exist"):
-        training.train(data, out, epochs=1, teachers=[tmp_path / "missing.weights.h5"])
-    assert not out.exists()
-
-
 def test_resuming_one_network_from_the_others_weights_is_refused(tmp_path, data, shipped_weights):
     with pytest.raises(WeightsError, match="cannot load"):
         training.train(data, tmp_path / "cnn.weights.h5", start_from=shipped_weights, epochs=1, kind="cnn")

@@ -231,9 +231,13 @@ def _adapt(args):
 
     result = adapt(data, start_from, pixels, labels, out, seed=args.seed)
     print(f"your samples: {result.samples_before:.1%} right before, {result.samples_after:.1%} after")
-    print(f"MNIST test: {result.mnist_after:.2%}; took {result.seconds:.1f} s")
+    print(f"MNIST test: {_before_after(result.mnist_before, result.mnist_after)}; took {result.seconds:.1f} s")
     print(f"saved to {result.out}")
     return 0
+
+
+def _before_after(before, after):
+    return f"{after:.2%}" if before is None else f"{before:.2%} before, {after:.2%} after"
 
 
 def _samples(args):

@@ -231,6 +231,7 @@ class AdaptationResult:
     out: Path
     samples_before: float  # share of the user's samples the app answers right, before and after
     samples_after: float  # (the same as before when cancelled: nothing changed)
+    mnist_before: float | None  # MNIST test accuracy recorded in start_from (None if it has none)
     mnist_after: float  # MNIST test accuracy of the adapted network (0 when cancelled)
     seconds: float
     saved: bool
@@ -282,8 +283,9 @@ def adapt(data, start_from, pixels, labels, out, *, epochs=None, seed=None, on_p
             write_attributes(partial, test_accuracy=mnist_after, adapted_samples=len(labels))
             replace_atomically(partial, out)
         samples_after = _answers_right(Recognizer.load(out), pixels, labels)
-    return AdaptationResult(Path(out), samples_before, samples_after, mnist_after,
-                            time.monotonic() - started, saved=not cancelled, cancelled=cancelled)
+    return AdaptationResult(Path(out), samples_before, samples_after, mnist_before=recognizer.weights.test_accuracy,
+                            mnist_after=mnist_after, seconds=time.monotonic() - started, saved=not cancelled,
+                            cancelled=cancelled)
 
 
 def _accuracy(model, x, y):

@@ -121,6 +121,7 @@ def test_adapt_and_samples_commands(mnist_dir, isolated_home, capsys):
     assert main(["adapt", "--data", str(mnist_dir), "--seed", "0"]) == 0
     out = capsys.readouterr().out
     assert "your samples:" in out and f"saved to {isolated_home / 'mnist.weights.h5'}" in out
+    assert re.search(r"MNIST test: \d+\.\d\d% before, \d+\.\d\d% after", out)  # the shipped weights record theirs
     assert main(["samples", "delete"]) == 0
     assert "deleted 3 samples" in capsys.readouterr().out
     assert main(["adapt", "--data", str(mnist_dir)]) == 2

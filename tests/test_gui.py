@@ -12,6 +12,7 @@ from conftest import DRAWN_DIGITS
 from digitpad.gui.app import App
 from digitpad.paths import SHIPPED_WEIGHTS, user_weights
 from digitpad.strokes import render_strokes
+from digitpad.weights import read_weights
 
 
 @pytest.fixture
@@ -260,6 +261,8 @@ def test_corrections_keep_samples_and_adapting_uses_them(app, mnist_dir, monkeyp
     app.adapt()
     pump(app.root, lambda: not app.adaptation.running())
     assert "Adapted in" in app.status.get()
+    shipped_accuracy = f"{read_weights(SHIPPED_WEIGHTS).test_accuracy:.2%}"
+    assert f"MNIST test {shipped_accuracy} → " in app.status.get()  # what adapting cost, from the weights used before
     assert app.recognizer.weights.path == user_weights()
 
     monkeypatch.setattr("tkinter.messagebox.askyesno", lambda *args, **options: True)

@@ -171,6 +171,7 @@ def test_adapting_learns_the_users_style_and_keeps_mnist(tmp_path, data, shipped
     assert result.saved and result.samples_after == 1.0 and result.samples_before == np.mean(before == 4)  # the app's answers
     assert (Recognizer.load(out).probabilities_of_pixels(boxes).argmax(axis=1) == 4).all()
     assert Recognizer.load(out).weights.test_accuracy == pytest.approx(result.mnist_after)
+    assert result.mnist_before == Recognizer.load(shipped_weights).weights.test_accuracy  # as recorded
 
 
 def test_adapting_goes_the_set_share_of_the_way_to_the_fine_tuned_weights(tmp_path, data, shipped_weights,

@@ -359,8 +359,11 @@ class App:
 
     def _adapted(self, result):
         self.use_weights(result.out)
+        mnist = f"{result.mnist_after:.2%}"
+        if result.mnist_before is not None:
+            mnist = f"{result.mnist_before:.2%} → {mnist}"
         self.say(f"Adapted in {result.seconds:.0f} s: your samples {result.samples_before:.0%} → "
-                 f"{result.samples_after:.0%} right; MNIST test {result.mnist_after:.2%}. "
+                 f"{result.samples_after:.0%} right; MNIST test {mnist}. "
                  "Model → Use shipped weights undoes it.")
 
     def _busy(self):

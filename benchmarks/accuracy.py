@@ -21,6 +21,12 @@ from digitpad.recognizer import Recognizer
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
+def require_shared():
+    """Stop with a message, not a traceback, when ../shared is not beside the project."""
+    if not SHARED.is_dir():
+        sys.exit(f"needs {SHARED} (MNIST, the pendigits strokes and their renderer) beside the project")
+
+
 def load_renderer():
     spec = importlib.util.spec_from_file_location("render_pendigits", SHARED / "tools" / "render_pendigits.py")
     module = importlib.util.module_from_spec(spec)
@@ -83,8 +89,7 @@ def main():
     parser.add_argument("--pens", default="8,18,28")
     parser.add_argument("--every", type=int, default=1, help="use every Nth drawing (quicker)")
     args = parser.parse_args()
-    if not SHARED.is_dir():
-        sys.exit(f"needs {SHARED}")
+    require_shared()
     recognizer = Recognizer.load(args.weights)
     _, (x_test, y_test) = load_mnist(SHARED / "data" / "mnist")
     mnist = np.mean(recognizer.probabilities_of_pixels(x_test / 255.0).argmax(axis=1) == y_test)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from accuracy import SHARED, load_renderer
+from accuracy import SHARED, load_renderer, require_shared
 from digitpad.data import load_mnist
 from digitpad.paths import shipped_weights
 from digitpad.recognizer import Recognizer
@@ -38,6 +38,7 @@ def main():
     parser.add_argument("--weights", type=Path, help="weights to adapt (default: the shipped ones of --model)")
     parser.add_argument("--writers", type=int, default=30)
     args = parser.parse_args()
+    require_shared()
     renderer = load_renderer()
     digits = renderer.parse(str(SHARED / "data" / "pendigits" / "pendigits-orig.tra.gz"))
     data = load_mnist(SHARED / "data" / "mnist")

@@ -11,7 +11,7 @@ import argparse
 import numpy as np
 from PIL import Image
 
-from accuracy import SHARED, load_renderer, pendigits_drawings
+from accuracy import SHARED, load_renderer, pendigits_drawings, require_shared
 from digitpad.data import load_mnist
 from digitpad.preprocess import BOX, crop_to_ink, fit_mask, ink_mask, stroke_width
 
@@ -20,6 +20,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--every", type=int, default=10)
     args = parser.parse_args()
+    require_shared()
     _, (x_test, _) = load_mnist(SHARED / "data" / "mnist")
     mnist = np.median([stroke_width(image > 127) for image in x_test[:3000]])
     print(f"MNIST test: median stroke width {mnist:.2f} px")

@@ -133,9 +133,10 @@ def _evaluate(args):
         source = args.images
     else:
         _, (x_test, labels) = load_mnist(args.data)
-        predictions = recognizer.probabilities_of_pixels(x_test / 255.0).argmax(axis=1)
+        answers = recognizer.answers_of_pixels(x_test / 255.0)
+        predictions = answers.mean(axis=0).argmax(axis=1)
         source = f"MNIST test ({describe_source(args.data)})"
-        network = np.mean(recognizer.network_probabilities(x_test / 255.0).argmax(axis=1) == labels)
+        network = np.mean(answers[0].argmax(axis=1) == labels)
         network_alone = f" (the network alone, as training reports it: {network:.2%})"
     failed = int(np.sum(predictions < 0))
     print(f"weights: {recognizer.weights.path}")

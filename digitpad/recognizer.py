@@ -29,11 +29,14 @@ class Recognizer:
         return mnist_pixels(image, framed=self.framed)
 
     def probabilities_of_pixels(self, pixels):
-        """Probabilities (n, 10) for preprocessed images (n, 28, 28): the app pipeline's
-        mean over SHIFTS, or the network's one answer in the tutorial's pipeline."""
-        if not self.framed:
-            return self.network_probabilities(pixels)
-        return np.mean([self.network_probabilities(shifted(pixels, *shift)) for shift in SHIFTS], axis=0)
+        """Probabilities (n, 10) for preprocessed images (n, 28, 28): the mean of answers_of_pixels."""
+        return self.answers_of_pixels(pixels).mean(axis=0)
+
+    def answers_of_pixels(self, pixels):
+        """The network's answers (k, n, 10) that the probabilities average: one per SHIFTS in the
+        app pipeline, the first being its own answer for the digit as framed; one in the tutorial's."""
+        shifts = SHIFTS if self.framed else SHIFTS[:1]
+        return np.stack([self.network_probabilities(shifted(pixels, *shift)) for shift in shifts])
 
     def network_probabilities(self, pixels):
         """The network's own output (n, 10) for images (n, 28, 28), as Keras computes it."""

@@ -70,12 +70,16 @@ def test_app_pipeline_averages_the_digit_and_its_four_one_pixel_moves(shipped_we
     expected = np.mean([recognizer.network_probabilities(moved) for moved in moves], axis=0)
     np.testing.assert_allclose(recognizer.probabilities_of_pixels(images), expected, atol=1e-6)
     assert np.abs(expected - recognizer.network_probabilities(images)).max() > 0.01  # it changes answers
+    answers = recognizer.answers_of_pixels(images)
+    assert answers.shape == (5, 20, 10)
+    np.testing.assert_array_equal(answers[0], recognizer.network_probabilities(images))  # the network's own first
 
 
 def test_tutorial_pipeline_asks_the_network_once(shipped_weights):
     images = np.random.default_rng(0).random((20, 28, 28)).astype(np.float32)
     tutorial = Recognizer(Recognizer.load(shipped_weights).weights, framed=False)
     np.testing.assert_array_equal(tutorial.probabilities_of_pixels(images), tutorial.network_probabilities(images))
+    assert tutorial.answers_of_pixels(images).shape == (1, 20, 10)
 
 
 def test_shifting_never_wraps_ink_round():

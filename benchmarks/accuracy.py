@@ -2,6 +2,10 @@
 
     python benchmarks/accuracy.py [--weights W] [--pens 8,18,28] [--every 1]
 
+The pad rows draw the strokes with digitpad's own pen and recognise them as the window does:
+from the pad's image ("as drawn") and from the strokes drawn again with a pen thinner in
+proportion to a small digit ("from its strokes", digitpad.strokes.recognition_image).
+
 Needs ../shared/data (MNIST and pendigits) and ../shared/tools/render_pendigits.py beside the
 project. Pendigits is for measuring only: no model is trained on it.
 """
@@ -17,6 +21,7 @@ from PIL import Image, ImageFilter
 from digitpad.data import load_mnist
 from digitpad.preprocess import ImageError
 from digitpad.recognizer import Recognizer
+from digitpad.strokes import PEN_WIDTH, recognition_image, render_strokes
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -34,15 +39,21 @@ def load_renderer():
     return module
 
 
-def pendigits_drawings(renderer, pen, style, every):
-    """(image, label) pairs drawn as render_pendigits.py draws them (same seed for 'casual')."""
+def pendigits_strokes(renderer, pen, style, every):
+    """(strokes in pad pixels, label) pairs placed as render_pendigits.py places them (same seed for 'casual')."""
     digits = renderer.parse(str(SHARED / "data" / "pendigits" / "pendigits-orig.tra.gz"))
     rng = np.random.default_rng(7) if style == "casual" else None
     for index, digit in enumerate(digits):
         fraction = 0.70 if rng is None else rng.uniform(0.30, 0.80)
         placed = renderer.place(digit["strokes"], pen, fraction, rng)  # keeps the rng sequence of the tool
         if index % every == 0:
-            yield renderer.render(placed, pen), digit["label"]
+            yield placed, digit["label"]
+
+
+def pendigits_drawings(renderer, pen, style, every):
+    """(image, label) pairs drawn as render_pendigits.py draws them."""
+    for strokes, label in pendigits_strokes(renderer, pen, style, every):
+        yield renderer.render(strokes, pen), label
 
 
 def photo_like(image, condition, rng):
@@ -105,6 +116,12 @@ def main():
             drawings = list(pendigits_drawings(renderer, pen, style, args.every))
             print(f"{pen:>4} {style:<9} {accuracy(recognizer, drawings):>13.2%} {accuracy(tutorial, drawings):>18.2%}",
                   flush=True)
+    print(f"digitpad's pad (pen {PEN_WIDTH}): {'as drawn':>13} {'from its strokes':>18}")
+    for style in ("centered", "casual"):
+        placed = list(pendigits_strokes(renderer, PEN_WIDTH, style, args.every))
+        as_drawn = [(render_strokes(strokes), label) for strokes, label in placed]
+        redrawn = [(recognition_image(strokes), label) for strokes, label in placed]
+        print(f"     {style:<14} {accuracy(recognizer, as_drawn):>8.2%} {accuracy(recognizer, redrawn):>18.2%}", flush=True)
     print("photo-like (pen 18, centred):")
     drawings = list(pendigits_drawings(renderer, 18, "centered", args.every))
     rng = np.random.default_rng(11)

@@ -11,7 +11,7 @@ from PIL import Image
 from conftest import DRAWN_DIGITS
 from digitpad.gui.app import App
 from digitpad.paths import SHIPPED_WEIGHTS, user_weights
-from digitpad.strokes import render_strokes
+from digitpad.strokes import recognition_image, render_strokes
 from digitpad.weights import read_weights
 
 
@@ -74,6 +74,25 @@ def test_drawing_is_recognised_live(app):
     assert app.bars.values is not None and sum(app.bars.values) == pytest.approx(1, abs=1e-4)
     assert max(range(10), key=app.bars.values.__getitem__) == 7
     assert "sure" in app.detail.get()
+
+
+def test_a_small_drawing_is_recognised_from_its_strokes_with_a_thinner_pen(app):
+    from digitpad.recognizer import Recognizer
+
+    eight = [[(110, 90), (100, 80), (85, 90), (90, 110), (110, 130), (110, 150), (100, 160), (85, 150),
+              (85, 130), (110, 110), (115, 90)]]  # 30 x 80 px: the pad's pen fills its loops
+    strokes = [dense(s, step=2) for s in eight]
+    draw(app.pad, strokes)
+    recognizer = Recognizer(app.recognizer.weights)
+    upper_loop = (98, 96)
+    assert app.pad.image().getpixel(upper_loop) == 0 and recognition_image(strokes).getpixel(upper_loop) == 255
+    thin = recognizer.probabilities(recognition_image(strokes))
+    assert app.bars.values == pytest.approx(thin.tolist(), abs=1e-6)
+
+    app.framed.set(False)  # the tutorial's pipeline sees the pad as it is
+    app.recognize()
+    tutorial = Recognizer(app.recognizer.weights, framed=False).probabilities(render_strokes(strokes))
+    assert app.bars.values == pytest.approx(tutorial.tolist(), abs=1e-6)
 
 
 def test_recognize_button_and_return_key(app):
@@ -254,7 +273,7 @@ def test_corrections_keep_samples_and_adapting_uses_them(app, mnist_dir, monkeyp
     app.root.update()
     samples = read_samples(samples_dir())
     assert samples.labels == [7, 4]
-    assert np.array_equal(np.asarray(samples.images[0]), np.asarray(app.pad.image()))
+    assert np.array_equal(np.asarray(samples.images[0]), np.asarray(app.pad.recognition_image()))
     assert app.samples_text.get() == "2 samples kept"
 
     app.data_source = str(mnist_dir)

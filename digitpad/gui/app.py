@@ -159,9 +159,11 @@ class App:
         if self.pad.is_blank():
             self._show_answer("–", "Draw a digit")
             return
-        recognizer = Recognizer(self.recognizer.weights, framed=self.framed.get())
+        framed = self.framed.get()
+        recognizer = Recognizer(self.recognizer.weights, framed=framed)
+        image = self.pad.recognition_image() if framed else self.pad.image()  # the tutorial's sees the pad as is
         try:
-            pixels = recognizer.pixels(self.pad.image())
+            pixels = recognizer.pixels(image)
         except BlankImageError:
             self._show_answer("–", "No digit found: the picture is blank")
             return
@@ -294,7 +296,7 @@ class App:
             self.say("Draw a digit first, then click or type its right value.")
             return None
         try:
-            path = add_sample(samples_dir(), self.pad.image(), digit)
+            path = add_sample(samples_dir(), self.pad.recognition_image(), digit)
         except OSError as error:
             self.say(f"Cannot keep the sample: {error}", error=True)
             return None

@@ -3,7 +3,7 @@ import tkinter as tk
 
 from PIL import ImageOps, ImageTk
 
-from digitpad.strokes import PAD_SIZE, PEN_WIDTH, render_strokes
+from digitpad.strokes import PAD_SIZE, PEN_WIDTH, recognition_image, render_strokes
 
 
 class DrawingPad(tk.Canvas):
@@ -24,6 +24,11 @@ class DrawingPad(tk.Canvas):
     def image(self):
         """What the user sees, as a PIL image: the photo, or the strokes rendered exactly."""
         return self.photo if self.photo is not None else render_strokes(self.strokes)
+
+    def recognition_image(self):
+        """What is recognised and kept as a sample: the photo, or the strokes drawn with a pen
+        thinner in proportion when the digit is small (strokes.recognition_image)."""
+        return self.photo if self.photo is not None else recognition_image(self.strokes)
 
     def is_blank(self):
         return self.photo is None and not self.strokes

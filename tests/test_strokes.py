@@ -1,0 +1,32 @@
+from conftest import DRAWN_DIGITS
+from digitpad.strokes import FULL_SIZE, MIN_PEN, PEN_WIDTH, recognition_image, recognition_pen, render_strokes
+
+
+def scaled(strokes, scale, left=40, top=40):
+    return [[(left + x * scale, top + y * scale) for x, y in stroke] for stroke in strokes]
+
+
+def test_render_strokes_draws_round_capped_black_strokes_on_white():
+    image = render_strokes([[(100, 140), (180, 140)]])
+    assert image.mode == "L" and image.size == (280, 280)
+    assert image.getpixel((140, 140)) == 0 and image.getpixel((140, 140 + PEN_WIDTH)) == 255
+    assert image.getpixel((100 - PEN_WIDTH // 2 + 2, 140)) == 0  # the round cap reaches past the end
+    assert render_strokes([[(50, 50)]]).getpixel((50, 50)) == 0  # a click leaves a dot
+
+
+def test_recognition_pen_is_the_pads_on_a_full_size_digit_and_thinner_on_smaller_ones():
+    one = DRAWN_DIGITS[1]  # 200 px tall
+    assert recognition_pen(scaled(one, FULL_SIZE / 200)) == PEN_WIDTH
+    assert recognition_pen(scaled(one, 1.2)) == PEN_WIDTH  # never thicker than what the user sees
+    assert recognition_pen(scaled(one, FULL_SIZE / 400)) == PEN_WIDTH // 2
+    assert recognition_pen(scaled(DRAWN_DIGITS[7], 0.5)) == round(PEN_WIDTH * 95 / FULL_SIZE)  # its longer side
+    assert recognition_pen([[(60, 60)]]) == MIN_PEN
+    assert recognition_pen([]) == PEN_WIDTH
+
+
+def test_a_small_zero_keeps_its_hole_when_drawn_again_for_recognition():
+    zero = scaled(DRAWN_DIGITS[0], 0.15)  # 22 x 30 px: the pad's pen fills it
+    centre = (40 + 140 * 0.15, 40 + 140 * 0.15)
+    assert render_strokes(zero).getpixel(centre) == 0
+    assert recognition_image(zero).getpixel(centre) == 255
+    assert recognition_image(DRAWN_DIGITS[0]).tobytes() == render_strokes(DRAWN_DIGITS[0]).tobytes()

@@ -94,6 +94,18 @@ def accuracy(recognizer, pairs):
     return right / total
 
 
+def pad_rows(renderer, recognizer, tutorial, every):
+    """The strokes drawn with the pad's pen, recognised as the window does: the app pipeline on the
+    pad's picture and on the strokes drawn again (strokes.recognition_image); Framing off."""
+    print(f"digitpad's pad (pen {PEN_WIDTH}): {'as drawn':>8} {'from its strokes':>18} {'tutorial pipeline':>18}")
+    for style in ("centered", "casual"):
+        placed = list(pendigits_strokes(renderer, PEN_WIDTH, style, every))
+        as_drawn = [(render_strokes(strokes), label) for strokes, label in placed]
+        redrawn = [(recognition_image(strokes), label) for strokes, label in placed]
+        print(f"     {style:<14} {accuracy(recognizer, as_drawn):>13.2%} {accuracy(recognizer, redrawn):>18.2%} "
+              f"{accuracy(tutorial, as_drawn):>18.2%}", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--weights")
@@ -116,12 +128,7 @@ def main():
             drawings = list(pendigits_drawings(renderer, pen, style, args.every))
             print(f"{pen:>4} {style:<9} {accuracy(recognizer, drawings):>13.2%} {accuracy(tutorial, drawings):>18.2%}",
                   flush=True)
-    print(f"digitpad's pad (pen {PEN_WIDTH}): {'as drawn':>13} {'from its strokes':>18}")
-    for style in ("centered", "casual"):
-        placed = list(pendigits_strokes(renderer, PEN_WIDTH, style, args.every))
-        as_drawn = [(render_strokes(strokes), label) for strokes, label in placed]
-        redrawn = [(recognition_image(strokes), label) for strokes, label in placed]
-        print(f"     {style:<14} {accuracy(recognizer, as_drawn):>8.2%} {accuracy(recognizer, redrawn):>18.2%}", flush=True)
+    pad_rows(renderer, recognizer, tutorial, args.every)
     print("photo-like (pen 18, centred):")
     drawings = list(pendigits_drawings(renderer, 18, "centered", args.every))
     rng = np.random.default_rng(11)

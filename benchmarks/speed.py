@@ -1,6 +1,8 @@
 """Recognition speed: in process, and `digitpad predict` on 1000 files including start-up.
 
-    python benchmarks/speed.py [--files 1000]
+    python benchmarks/speed.py [--files 1000] [--model cnn] [--no-frame]
+
+--no-frame measures the tutorial's pipeline (one answer, no framing) instead of the app's.
 """
 import argparse
 import statistics
@@ -26,10 +28,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--model", default="mlp", choices=["mlp", "cnn"])
+    parser.add_argument("--no-frame", action="store_true", help="the tutorial's pipeline")
     args = parser.parse_args()
 
     started = time.perf_counter()
-    recognizer = Recognizer.load(kind=args.model)
+    recognizer = Recognizer.load(kind=args.model, framed=not args.no_frame)
     load_ms = (time.perf_counter() - started) * 1000
     images = list(random_drawings(300))
     times = []
@@ -48,7 +51,8 @@ def main():
             paths.append(str(Path(folder) / f"{index:04d}.png"))
             image.save(paths[-1])
         started = time.perf_counter()
-        command = [sys.executable, "-m", "digitpad", "predict", "--model", args.model, *paths]
+        pipeline = ["--no-frame"] if args.no_frame else []
+        command = [sys.executable, "-m", "digitpad", "predict", "--model", args.model, *pipeline, *paths]
         result = subprocess.run(command, capture_output=True, text=True)
         seconds = time.perf_counter() - started
     lines = result.stdout.count("\n")

@@ -62,6 +62,12 @@ def photo_like(image, condition, rng):
     height, width = grey.shape
     if condition == "rotated":
         return image.convert("L").rotate(rng.uniform(-10, 10), resample=Image.BILINEAR, fillcolor=255)
+    if condition in ("ruled", "squared"):  # 2 px lines, a little darker than the tutorial's "< 200"
+        lines = np.ones_like(grey)
+        lines[20::40] = lines[21::40] = 0.55
+        if condition == "squared":
+            lines[:, 20::40] = lines[:, 21::40] = 0.55
+        grey = np.minimum(grey, lines)
     paper, ink, light = 235.0, 40.0, np.ones_like(grey)
     if condition == "dim":
         paper, ink = 105.0, 25.0
@@ -80,7 +86,7 @@ def photo_like(image, condition, rng):
     return photo
 
 
-PHOTO_CONDITIONS = ("off-white", "dim", "uneven light", "noise", "blur", "jpeg", "rotated")
+PHOTO_CONDITIONS = ("off-white", "dim", "uneven light", "noise", "blur", "jpeg", "rotated", "ruled", "squared")
 
 
 def accuracy(recognizer, pairs):

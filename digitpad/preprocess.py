@@ -21,6 +21,9 @@ MNIST_STROKE_WIDTH = 1.84  # median stroke_width() of MNIST test digits (ink > 1
 MAX_SIDE = 1024  # larger photos are shrunk first: a digit needs no more
 MIN_CONTRAST = 32  # grey levels between the darkest and brightest 1%: less is a flat picture
 MIN_INK_FRACTION = 0.0005  # less ink than this is a blank image, not a digit
+LINE_SPAN = 0.9  # a ruled line is ink across nearly the whole picture...
+LINE_EDGE = 0.2  # (its anti-aliased edges: rows next to it with ink across a fifth of it)
+MAX_LINE_WIDTH = 0.02  # ...and thin: at most this share of the picture's height (2 px at least)
 
 
 class ImageError(ValueError):
@@ -99,10 +102,55 @@ def ink_mask(grey_image):
         grey_image, small = ImageOps.invert(grey_image), ImageOps.invert(small)
     grey = np.asarray(grey_image)
     paper = max_filter(np.asarray(small), 13)  # the brightest nearby: paper, not ink
-    if paper.min() == 255:  # clean white paper everywhere: nothing to even out
-        return grey < INK_THRESHOLD
-    paper = np.asarray(Image.fromarray(paper).resize(grey_image.size, Image.BILINEAR), dtype=np.float32)
-    return grey * (255.0 / np.maximum(paper, 32.0)) < INK_THRESHOLD
+    if paper.min() < 255:  # not clean white paper everywhere: even out the light
+        paper = np.asarray(Image.fromarray(paper).resize(grey_image.size, Image.BILINEAR), dtype=np.float32)
+        grey = grey * (255.0 / np.maximum(paper, 32.0))
+    return without_ruled_lines(grey < INK_THRESHOLD)
+
+
+def without_ruled_lines(mask):
+    """The mask without the lines of ruled or squared paper: thin bands of ink across nearly
+    the whole picture. Where a stroke crosses a line (ink just either side of it) it is kept."""
+    rows, columns = _line_bands(mask), _line_bands(mask.T)
+    if not rows and not columns:
+        return mask
+    lines = np.zeros_like(mask)
+    for top, bottom in rows:
+        lines[top:bottom] = True
+    for left, right in columns:
+        lines[:, left:right] = True
+    ink = np.pad(mask & ~lines, 1)  # padded: index i of the mask is i + 1 here
+    kept = ink[1:-1, 1:-1].copy()
+    for top, bottom in rows:
+        kept[top:bottom] |= _crossing(ink[top, 1:-1], ink[bottom + 1, 1:-1], bottom - top)
+    for left, right in columns:
+        kept[:, left:right] |= _crossing(ink[1:-1, left], ink[1:-1, right + 1], right - left)[:, None]
+    return kept
+
+
+def _line_bands(mask):
+    """(top, bottom) of each thin band of rows inked across nearly the whole width, bottom exclusive."""
+    fill = mask.mean(axis=1)
+    bands = []
+    for top, bottom in _runs(fill >= LINE_SPAN):
+        if bottom - top > max(2, MAX_LINE_WIDTH * len(fill)):
+            continue  # a stroke, not a ruled line
+        top -= bool(top > 0 and fill[top - 1] >= LINE_EDGE)  # the line's anti-aliased edges
+        bottom += bool(bottom < len(fill) and fill[bottom] >= LINE_EDGE)
+        bands.append((top, bottom))
+    return bands
+
+
+def _crossing(before, after, thickness):
+    """Where a stroke crosses a line: ink on both sides of it, a slanted stroke a little further along."""
+    near = 2 * thickness + 1
+    return max_filter(before[None], near)[0] & max_filter(after[None], near)[0]
+
+
+def _runs(flags):
+    """(start, end) of each run of True in a 1-D boolean array, end exclusive."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], flags.astype(np.int8), [0]])))
+    return zip(edges[::2], edges[1::2])
 
 
 def max_filter(pixels, size):

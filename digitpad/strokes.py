@@ -4,7 +4,7 @@ from PIL import Image, ImageDraw
 PAD_SIZE = 280
 PEN_WIDTH = 24  # px on the 280 px pad: MNIST-like strokes (benchmarks/pen_width.py, README)
 FULL_SIZE = 0.7 * PAD_SIZE  # the digit size PEN_WIDTH was chosen for: 70% of the pad
-MIN_PEN = 2
+MIN_PEN = 2  # px: a tiny digit still gets strokes the framing can measure
 
 
 def render_strokes(strokes, size=PAD_SIZE, pen=PEN_WIDTH):

@@ -161,7 +161,7 @@ class App:
             return
         framed = self.framed.get()
         recognizer = Recognizer(self.recognizer.weights, framed=framed)
-        image = self.pad.recognition_image() if framed else self.pad.image()  # the tutorial's sees the pad as is
+        image = self.pad.recognition_image() if framed else self.pad.image()  # the tutorial's pipeline: the pad as it is
         try:
             pixels = recognizer.pixels(image)
         except BlankImageError:

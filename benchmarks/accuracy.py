@@ -62,10 +62,10 @@ def photo_like(image, condition, rng):
     height, width = grey.shape
     if condition == "rotated":
         return image.convert("L").rotate(rng.uniform(-10, 10), resample=Image.BILINEAR, fillcolor=255)
-    if condition in ("ruled", "squared"):  # 2 px lines, a little darker than the tutorial's "< 200"
+    if condition.startswith(("ruled", "squared")):  # 2 px lines, a little darker than the tutorial's "< 200"
         lines = np.ones_like(grey)
         lines[20::40] = lines[21::40] = 0.55
-        if condition == "squared":
+        if condition.startswith("squared"):
             lines[:, 20::40] = lines[:, 21::40] = 0.55
         grey = np.minimum(grey, lines)
     paper, ink, light = 235.0, 40.0, np.ones_like(grey)
@@ -79,6 +79,8 @@ def photo_like(image, condition, rng):
     photo = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
     if condition == "blur":
         photo = photo.filter(ImageFilter.GaussianBlur(2.5))
+    if condition == "squared, turned":  # as a hand-held camera takes it
+        photo = photo.rotate(rng.uniform(-3, 3), resample=Image.BILINEAR, fillcolor=int(paper))
     if condition == "jpeg":
         buffer = io.BytesIO()
         photo.save(buffer, "JPEG", quality=40)
@@ -86,7 +88,8 @@ def photo_like(image, condition, rng):
     return photo
 
 
-PHOTO_CONDITIONS = ("off-white", "dim", "uneven light", "noise", "blur", "jpeg", "rotated", "ruled", "squared")
+PHOTO_CONDITIONS = ("off-white", "dim", "uneven light", "noise", "blur", "jpeg", "rotated", "ruled", "squared",
+                    "squared, turned")
 
 
 def accuracy(recognizer, pairs):

@@ -24,6 +24,8 @@ MIN_INK_FRACTION = 0.0005  # less ink than this is a blank image, not a digit
 LINE_SPAN = 0.9  # a ruled line is ink across nearly the whole picture...
 LINE_EDGE = 0.2  # (its anti-aliased edges: rows next to it with ink across a fifth of it)
 MAX_LINE_WIDTH = 0.02  # ...and thin: at most this share of the picture's height (2 px at least)
+MAX_LINE_TILT = 3.0  # degrees: a photo of lined paper is rarely taken straighter than this
+LINE_SEARCH_SIDE = 280  # px: lines are looked for in the picture shrunk to this size at most
 
 
 class ImageError(ValueError):
@@ -110,41 +112,93 @@ def ink_mask(grey_image):
 
 def without_ruled_lines(mask):
     """The mask without the lines of ruled or squared paper: thin bands of ink across nearly
-    the whole picture. Where a stroke crosses a line (ink just either side of it) it is kept."""
-    rows, columns = _line_bands(mask), _line_bands(mask.T)
-    if not rows and not columns:
+    the whole picture, straight or turned by up to MAX_LINE_TILT degrees. Where a stroke
+    crosses a line (ink just either side of it) it is kept.
+
+    Lines are looked for at LINE_SEARCH_SIDE px at most, where a line of any photo is a
+    few pixels thick, and what is found is erased at full size.
+    """
+    if mask.any(axis=0).mean() < LINE_SPAN and mask.any(axis=1).mean() < LINE_SPAN:
+        return mask  # no ink in many rows and many columns: nothing runs across
+    height, width = mask.shape
+    scale = LINE_SEARCH_SIDE / max(height, width)
+    if scale >= 1:
+        return mask & ~_uncrossed_lines(mask)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    small = np.asarray(Image.fromarray(mask.astype(np.uint8) * 255).resize(size, Image.BOX)) >= 64
+    lines = _uncrossed_lines(small)
+    if not lines.any():
         return mask
-    lines = np.zeros_like(mask)
-    for top, bottom in rows:
-        lines[top:bottom] = True
-    for left, right in columns:
-        lines[:, left:right] = True
-    ink = np.pad(mask & ~lines, 1)  # padded: index i of the mask is i + 1 here
-    kept = ink[1:-1, 1:-1].copy()
-    for top, bottom in rows:
-        kept[top:bottom] |= _crossing(ink[top, 1:-1], ink[bottom + 1, 1:-1], bottom - top)
-    for left, right in columns:
-        kept[:, left:right] |= _crossing(ink[1:-1, left], ink[1:-1, right + 1], right - left)[:, None]
-    return kept
+    lines = Image.fromarray(max_filter(lines, 3).astype(np.uint8) * 255).resize((width, height), Image.NEAREST)
+    return mask & ~(np.asarray(lines) > 0)
 
 
-def _line_bands(mask):
-    """(top, bottom) of each thin band of rows inked across nearly the whole width, bottom exclusive."""
-    fill = mask.mean(axis=1)
+def _uncrossed_lines(mask):
+    """The pixels of the paper's lines, less those where a stroke crosses them."""
+    rows, columns = _lines_across(mask), _lines_across(mask.T)
+    lines, crossed = np.zeros_like(mask), np.zeros_like(mask)
+    if rows:
+        lines |= _in_bands(mask.shape, *rows)
+    if columns:
+        lines |= _in_bands(mask.T.shape, *columns).T
+    ink = mask & ~lines
+    if rows:
+        crossed |= _crossings(ink, *rows)
+    if columns:
+        crossed |= _crossings(ink.T, *columns).T
+    return lines & ~crossed
+
+
+def _lines_across(mask):
+    """How lines across the picture are turned (a row offset per column) and their bands of rows,
+    counted along the turn as (top, bottom), bottom exclusive; None when there are none."""
+    height, width = mask.shape
+    if mask.any(axis=0).mean() < LINE_SPAN:  # many columns without ink: nothing runs across
+        return None
+    ys, xs = np.nonzero(mask)
+    step = np.degrees(np.arctan(0.5 / width))  # half a pixel across the picture
+    best = None
+    for angle in np.arange(-MAX_LINE_TILT, MAX_LINE_TILT + step / 2, step):
+        offset = np.round(np.arange(width) * np.tan(np.radians(angle))).astype(int)
+        offset -= offset.max()  # so that row - offset >= 0
+        counts = np.bincount(ys - offset[xs], minlength=height - offset.min())
+        if best is None or counts.max() > best[1].max():
+            best = offset, counts
+    offset, counts = best
+    fill = counts / width
     bands = []
     for top, bottom in _runs(fill >= LINE_SPAN):
-        if bottom - top > max(2, MAX_LINE_WIDTH * len(fill)):
+        if bottom - top > max(2, MAX_LINE_WIDTH * height):
             continue  # a stroke, not a ruled line
         top -= bool(top > 0 and fill[top - 1] >= LINE_EDGE)  # the line's anti-aliased edges
         bottom += bool(bottom < len(fill) and fill[bottom] >= LINE_EDGE)
         bands.append((top, bottom))
-    return bands
+    return (offset, bands) if bands else None
 
 
-def _crossing(before, after, thickness):
-    """Where a stroke crosses a line: ink on both sides of it, a slanted stroke a little further along."""
-    near = 2 * thickness + 1
-    return max_filter(before[None], near)[0] & max_filter(after[None], near)[0]
+def _in_bands(shape, offset, bands):
+    along = np.arange(shape[0])[:, None] - offset[None, :]  # the row counted along the turn
+    inside = np.zeros(shape, dtype=bool)
+    for top, bottom in bands:
+        inside |= (along >= top) & (along < bottom)
+    return inside
+
+
+def _crossings(ink, offset, bands):
+    """The band pixels where a stroke crosses: ink just above and below the band, a slanted
+    stroke a little further along."""
+    height, width = ink.shape
+    columns = np.arange(width)
+    crossed = np.zeros_like(ink)
+    for top, bottom in bands:
+        sides = []
+        for row in (top - 1 + offset, bottom + offset):
+            inside = (row >= 0) & (row < height)
+            side = np.zeros(width, dtype=bool)
+            side[inside] = ink[row[inside], columns[inside]]
+            sides.append(max_filter(side[None], 2 * (bottom - top) + 1)[0])
+        crossed |= _in_bands(ink.shape, offset, [(top, bottom)]) & (sides[0] & sides[1])[None, :]
+    return crossed
 
 
 def _runs(flags):

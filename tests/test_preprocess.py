@@ -134,6 +134,17 @@ def test_ruled_and_squared_paper_lines_are_not_ink(squared):
         assert np.abs(mnist_pixels(lined) - mnist_pixels(plain)).mean() < 0.05
 
 
+@pytest.mark.parametrize("angle", [-3, 2])
+def test_lines_of_a_turned_photo_of_squared_paper_are_not_ink(angle):
+    plain = drawing(7).resize((1000, 1000), Image.BILINEAR).rotate(angle, resample=Image.BILINEAR, fillcolor=255)
+    lined = on_lined_paper(drawing(7), 28, squared=True).resize((1000, 1000), Image.BILINEAR)
+    lined = lined.rotate(angle, resample=Image.BILINEAR, fillcolor=255)
+    mask, truth = ink_mask(lined), ink_mask(plain)
+    assert (mask & ~truth).sum() < 0.05 * truth.sum()  # stubs, and dashes where lines leave the picture
+    assert (truth & ~mask).sum() < 0.02 * truth.sum()
+    assert np.abs(mnist_pixels(lined) - mnist_pixels(plain)).mean() < 0.06
+
+
 def test_long_strokes_are_not_taken_for_ruled_lines():
     bar = render_strokes([[(2, 140), (278, 140)]])  # pen 24 across the whole pad
     np.testing.assert_array_equal(ink_mask(bar), np.asarray(bar) < 200)

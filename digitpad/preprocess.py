@@ -232,6 +232,8 @@ def frame(mask):
     if mask.sum() < max(1, MIN_INK_FRACTION * mask.size):
         raise BlankImageError("no digit found: the image is blank")
     ink = np.asarray(fit_mask(crop_to_ink(mask), WORK_BOX)) >= 128
+    if not ink.any():  # scattered specks, too thin to outlast the scaling: no strokes
+        raise BlankImageError("no digit found: the image is blank")
     ink = crop_to_ink(_normalise_stroke_width(ink))
     digit = np.asarray(fit_mask(ink, BOX), dtype=np.float32) / 255.0
     return centre_by_mass(digit)

@@ -189,3 +189,10 @@ def test_killing_the_process_during_saves_never_leaves_a_broken_file(mnist_dir, 
         Recognizer.load(out)  # always a complete file: the old one or a new best
         assert len(list(tmp_path.glob("*.partial.weights.h5"))) <= 1
     assert out.read_bytes() != shipped_weights.read_bytes()  # new bests were saved in between
+
+
+def test_scattered_specks_are_blank_not_a_crash():
+    specks = np.full((280, 280), 255, np.uint8)
+    specks[::9, ::9] = 0  # single dark pixels, enough to count as ink, too thin to survive framing
+    with pytest.raises(BlankImageError):
+        mnist_pixels(Image.fromarray(specks))

@@ -4,7 +4,8 @@ Pure numpy + Pillow (recognising must not import TensorFlow). Two pipelines:
 - tutorial_pixels: the tutorial's recipe exactly (resize to 28x28, grey, < 200 is ink);
 - mnist_pixels: makes real handwriting look like MNIST first, the way MNIST itself
   was made: find the ink, fit it into a 20x20 box, centre it by its centre of mass;
-  and it evens out the stroke width, which varies with the pen and the digit's size.
+  and it evens out the stroke width, which varies with the pen and the digit's size,
+  and leaves out the lines of ruled or squared paper.
 """
 import warnings
 from pathlib import Path

@@ -81,6 +81,8 @@ def photo_like(image, condition, rng):
         photo = photo.filter(ImageFilter.GaussianBlur(2.5))
     if condition == "squared, turned":  # as a hand-held camera takes it
         photo = photo.rotate(rng.uniform(-3, 3), resample=Image.BILINEAR, fillcolor=int(paper))
+    if condition == "desk":  # the sheet, turned a little, lying on a darker desk that shows around it
+        photo = _on_desk(photo, rng)
     if condition == "jpeg":
         buffer = io.BytesIO()
         photo.save(buffer, "JPEG", quality=40)
@@ -88,8 +90,19 @@ def photo_like(image, condition, rng):
     return photo
 
 
+def _on_desk(sheet, rng):
+    angle, margin = rng.uniform(-8, 8), int(rng.integers(20, 150))
+    shape = Image.new("L", sheet.size, 255).rotate(angle, expand=True)
+    sheet = sheet.rotate(angle, resample=Image.BILINEAR, expand=True)
+    side = sheet.width + 2 * margin
+    desk = rng.uniform(40, 170) + rng.normal(0, 6, (side, side))  # a grain of wood or cloth
+    photo = Image.fromarray(np.clip(desk, 0, 255).astype(np.uint8))
+    photo.paste(sheet, tuple(int(n) for n in rng.integers(0, 2 * margin + 1, 2)), shape)
+    return photo
+
+
 PHOTO_CONDITIONS = ("off-white", "dim", "uneven light", "noise", "blur", "jpeg", "rotated", "ruled", "squared",
-                    "squared, turned")
+                    "squared, turned", "desk")
 
 
 def accuracy(recognizer, pairs):

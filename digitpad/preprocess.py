@@ -5,14 +5,16 @@ Pure numpy + Pillow (recognising must not import TensorFlow). Two pipelines:
 - mnist_pixels: makes real handwriting look like MNIST first, the way MNIST itself
   was made: find the ink, fit it into a 20x20 box, centre it by its centre of mass;
   and it evens out the stroke width, which varies with the pen and the digit's size,
-  and leaves out the lines of ruled or squared paper.
+  and leaves out what is paper, not ink (paper.py): the desk around the sheet, the
+  lines of ruled or squared paper.
 """
 import warnings
 from pathlib import Path
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 from PIL import Image, ImageOps
+
+from digitpad.paper import border, find_desk, max_filter, paper_over, without_ruled_lines
 
 INK_THRESHOLD = 200  # tutorial: a grey level below 200 is ink
 SIZE = 28
@@ -22,11 +24,7 @@ MNIST_STROKE_WIDTH = 1.84  # median stroke_width() of MNIST test digits (ink > 1
 MAX_SIDE = 1024  # larger photos are shrunk first: a digit needs no more
 MIN_CONTRAST = 32  # grey levels between the darkest and brightest 1%: less is a flat picture
 MIN_INK_FRACTION = 0.0005  # less ink than this is a blank image, not a digit
-LINE_SPAN = 0.9  # a ruled line is ink across nearly the whole picture...
-LINE_EDGE = 0.2  # (its anti-aliased edges: rows next to it with ink across a fifth of it)
-MAX_LINE_WIDTH = 0.02  # ...and thin: at most this share of the picture's height (2 px at least)
-MAX_LINE_TILT = 3.0  # degrees: a photo of lined paper is rarely taken straighter than this
-LINE_SEARCH_SIDE = 280  # px: lines are looked for in the picture shrunk to this size at most
+SMALL_SIDE = 64  # px: the paper's light and the desk around it are estimated in the picture shrunk to this
 
 
 class ImageError(ValueError):
@@ -94,14 +92,20 @@ def ink_mask(grey_image):
 
     Paper brightness is estimated locally and divided out, so a dim or unevenly lit
     photo keeps white paper; on clean white paper this is the tutorial's "< 200".
-    Light ink on dark paper (as in MNIST) is inverted first.
+    A desk around the sheet of paper is painted over; light ink on dark paper (as in
+    MNIST) is inverted first.
     """
     small = _shrink(grey_image)
     pixels = np.asarray(small)
     darkest, brightest = np.percentile(pixels, [1, 99])
     if brightest - darkest < MIN_CONTRAST:  # one flat colour: no ink on it
         return np.zeros(grey_image.size[::-1], dtype=bool)
-    if np.median(_border(pixels)) < (darkest + brightest) / 2:  # the background is the dark side
+    # (a picture smaller than the shrunk one is a digit alone, not a photo of a sheet)
+    desk = find_desk(pixels, brightest * INK_THRESHOLD / 255) if max(grey_image.size) >= SMALL_SIDE else None
+    if desk is not None:
+        grey_image = paper_over(grey_image, desk)
+        small = _shrink(grey_image)
+    elif np.median(border(pixels)) < (darkest + brightest) / 2:  # the background is the dark side
         grey_image, small = ImageOps.invert(grey_image), ImageOps.invert(small)
     grey = np.asarray(grey_image)
     paper = max_filter(np.asarray(small), 13)  # the brightest nearby: paper, not ink
@@ -111,120 +115,10 @@ def ink_mask(grey_image):
     return without_ruled_lines(grey < INK_THRESHOLD)
 
 
-def without_ruled_lines(mask):
-    """The mask without the lines of ruled or squared paper: thin bands of ink across nearly
-    the whole picture, straight or turned by up to MAX_LINE_TILT degrees. Where a stroke
-    crosses a line (ink just either side of it) it is kept.
-
-    Lines are looked for at LINE_SEARCH_SIDE px at most, where a line of any photo is a
-    few pixels thick, and what is found is erased at full size.
-    """
-    if mask.any(axis=0).mean() < LINE_SPAN and mask.any(axis=1).mean() < LINE_SPAN:
-        return mask  # no ink in many rows and many columns: nothing runs across
-    height, width = mask.shape
-    scale = LINE_SEARCH_SIDE / max(height, width)
-    if scale >= 1:
-        return mask & ~_uncrossed_lines(mask)
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    small = np.asarray(Image.fromarray(mask.astype(np.uint8) * 255).resize(size, Image.BOX)) >= 64
-    lines = _uncrossed_lines(small)
-    if not lines.any():
-        return mask
-    lines = Image.fromarray(max_filter(lines, 3).astype(np.uint8) * 255).resize((width, height), Image.NEAREST)
-    return mask & ~(np.asarray(lines) > 0)
-
-
-def _uncrossed_lines(mask):
-    """The pixels of the paper's lines, less those where a stroke crosses them."""
-    rows, columns = _lines_across(mask), _lines_across(mask.T)
-    lines, crossed = np.zeros_like(mask), np.zeros_like(mask)
-    if rows:
-        lines |= _in_bands(mask.shape, *rows)
-    if columns:
-        lines |= _in_bands(mask.T.shape, *columns).T
-    ink = mask & ~lines
-    if rows:
-        crossed |= _crossings(ink, *rows)
-    if columns:
-        crossed |= _crossings(ink.T, *columns).T
-    return lines & ~crossed
-
-
-def _lines_across(mask):
-    """How lines across the picture are turned (a row offset per column) and their bands of rows,
-    counted along the turn as (top, bottom), bottom exclusive; None when there are none."""
-    height, width = mask.shape
-    if mask.any(axis=0).mean() < LINE_SPAN:  # many columns without ink: nothing runs across
-        return None
-    ys, xs = np.nonzero(mask)
-    step = np.degrees(np.arctan(0.5 / width))  # half a pixel across the picture
-    best = None
-    for angle in np.arange(-MAX_LINE_TILT, MAX_LINE_TILT + step / 2, step):
-        offset = np.round(np.arange(width) * np.tan(np.radians(angle))).astype(int)
-        offset -= offset.max()  # so that row - offset >= 0
-        counts = np.bincount(ys - offset[xs], minlength=height - offset.min())
-        if best is None or counts.max() > best[1].max():
-            best = offset, counts
-    offset, counts = best
-    fill = counts / width
-    bands = []
-    for top, bottom in _runs(fill >= LINE_SPAN):
-        if bottom - top > max(2, MAX_LINE_WIDTH * height):
-            continue  # a stroke, not a ruled line
-        top -= bool(top > 0 and fill[top - 1] >= LINE_EDGE)  # the line's anti-aliased edges
-        bottom += bool(bottom < len(fill) and fill[bottom] >= LINE_EDGE)
-        bands.append((top, bottom))
-    return (offset, bands) if bands else None
-
-
-def _in_bands(shape, offset, bands):
-    along = np.arange(shape[0])[:, None] - offset[None, :]  # the row counted along the turn
-    inside = np.zeros(shape, dtype=bool)
-    for top, bottom in bands:
-        inside |= (along >= top) & (along < bottom)
-    return inside
-
-
-def _crossings(ink, offset, bands):
-    """The band pixels where a stroke crosses: ink just above and below the band, a slanted
-    stroke a little further along."""
-    height, width = ink.shape
-    columns = np.arange(width)
-    crossed = np.zeros_like(ink)
-    for top, bottom in bands:
-        sides = []
-        for row in (top - 1 + offset, bottom + offset):
-            inside = (row >= 0) & (row < height)
-            side = np.zeros(width, dtype=bool)
-            side[inside] = ink[row[inside], columns[inside]]
-            sides.append(max_filter(side[None], 2 * (bottom - top) + 1)[0])
-        crossed |= _in_bands(ink.shape, offset, [(top, bottom)]) & (sides[0] & sides[1])[None, :]
-    return crossed
-
-
-def _runs(flags):
-    """(start, end) of each run of True in a 1-D boolean array, end exclusive."""
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], flags.astype(np.int8), [0]])))
-    return zip(edges[::2], edges[1::2])
-
-
-def max_filter(pixels, size):
-    """Maximum over a size x size square around each pixel (separable, edges padded)."""
-    half = size // 2
-    for axis in (0, 1):
-        padded = np.pad(pixels, [(half, half) if a == axis else (0, 0) for a in (0, 1)], mode="edge")
-        pixels = sliding_window_view(padded, size, axis=axis).max(axis=-1)
-    return pixels
-
-
-def _shrink(grey_image, side=64):
-    scale = min(1.0, side / max(grey_image.size))
+def _shrink(grey_image):
+    scale = min(1.0, SMALL_SIDE / max(grey_image.size))
     width, height = grey_image.size
     return grey_image.resize((max(1, round(width * scale)), max(1, round(height * scale))), Image.BOX)
-
-
-def _border(pixels):
-    return np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
 
 
 def frame(mask):

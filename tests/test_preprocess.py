@@ -111,49 +111,6 @@ def test_dim_unevenly_lit_photo_keeps_white_paper():
     assert np.abs(mnist_pixels(photo) - mnist_pixels(drawing(7))).mean() < 0.05
 
 
-def on_lined_paper(image, spacing, squared=False, grey=150):
-    """The drawing on ruled (or squared) paper: 2 px grey lines every `spacing` px."""
-    paper = image.convert("L").copy()
-    draw = ImageDraw.Draw(paper)
-    for at in range(spacing // 2, paper.width, spacing):
-        draw.line([(0, at), (paper.width, at)], fill=grey, width=2)
-        if squared:
-            draw.line([(at, 0), (at, paper.height)], fill=grey, width=2)
-    return Image.fromarray(np.minimum(np.asarray(paper), np.asarray(image.convert("L"))))
-
-
-@pytest.mark.parametrize("squared", [False, True])
-def test_ruled_and_squared_paper_lines_are_not_ink(squared):
-    for digit in (7, 0):
-        plain = drawing(digit)
-        lined = on_lined_paper(plain, 28, squared)
-        assert (np.asarray(lined) < 200).mean() > (np.asarray(plain) < 200).mean() + 0.01  # the lines are dark enough
-        mask, truth = ink_mask(lined), ink_mask(plain)
-        assert (mask & ~truth).sum() < 0.04 * truth.sum()  # no line left: a few pixels where they meet strokes
-        assert (truth & ~mask).sum() < 0.005 * truth.sum()  # strokes across the lines stay whole
-        assert np.abs(mnist_pixels(lined) - mnist_pixels(plain)).mean() < 0.05
-
-
-@pytest.mark.parametrize("angle", [-3, 2])
-def test_lines_of_a_turned_photo_of_squared_paper_are_not_ink(angle):
-    plain = drawing(7).resize((1000, 1000), Image.BILINEAR).rotate(angle, resample=Image.BILINEAR, fillcolor=255)
-    lined = on_lined_paper(drawing(7), 28, squared=True).resize((1000, 1000), Image.BILINEAR)
-    lined = lined.rotate(angle, resample=Image.BILINEAR, fillcolor=255)
-    mask, truth = ink_mask(lined), ink_mask(plain)
-    assert (mask & ~truth).sum() < 0.05 * truth.sum()  # stubs, and dashes where lines leave the picture
-    assert (truth & ~mask).sum() < 0.02 * truth.sum()
-    assert np.abs(mnist_pixels(lined) - mnist_pixels(plain)).mean() < 0.06
-
-
-def test_long_strokes_are_not_taken_for_ruled_lines():
-    bar = render_strokes([[(2, 140), (278, 140)]])  # pen 24 across the whole pad
-    np.testing.assert_array_equal(ink_mask(bar), np.asarray(bar) < 200)
-    thin = Image.new("L", (280, 280), 255)
-    ImageDraw.Draw(thin).line([(0, 139), (280, 139)], fill=0, width=2)  # a ruled line alone...
-    ImageDraw.Draw(thin).line([(0, 0), (280, 0)], fill=0, width=2)  # ...and one along the edge
-    assert not ink_mask(thin).any()
-
-
 def test_white_digit_on_black_is_inverted():
     inverted = Image.fromarray(255 - np.asarray(drawing(1)))
     np.testing.assert_allclose(mnist_pixels(inverted), mnist_pixels(drawing(1)), atol=1e-6)

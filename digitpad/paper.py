@@ -1,0 +1,219 @@
+"""What in a photo is paper, not ink: the desk around the sheet, the lines of ruled paper.
+
+Both are dark enough to pass the tutorial's "< 200" for ink, and both would make the
+framing fit them instead of the digit. Pure numpy + Pillow.
+"""
+from typing import NamedTuple
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+from PIL import Image
+
+LINE_SPAN = 0.9  # a ruled line is ink across nearly the whole picture...
+LINE_EDGE = 0.2  # (its anti-aliased edges: rows next to it with ink across a fifth of it)
+MAX_LINE_WIDTH = 0.02  # ...and thin: at most this share of the picture's height (2 px at least)
+MAX_LINE_TILT = 3.0  # degrees: a photo of lined paper is rarely taken straighter than this
+LINE_SEARCH_SIDE = 280  # px: lines are looked for in the picture shrunk to this size at most
+MIN_DESK_BORDER = 0.1  # a desk shows along at least this share of the picture's edge...
+MIN_SHEET_WIDTH = 11  # ...around a sheet at least this wide in the 64 px picture (strokes are thinner)
+MIN_SHEET_AREA = 0.01  # of the picture: the sheet's part that is that wide
+MIN_SHEET_FILL = 0.85  # of its smallest rectangle a sheet fills (bold digits: 0.81 at most)...
+MIN_SHEET_ASPECT = 0.4  # ...and that rectangle is no narrow bar (a bold 1)
+
+
+class Desk(NamedTuple):
+    mask: np.ndarray  # where the desk is, in the shrunk picture
+    grey: float  # its grey level
+    paper: float  # the sheet's
+
+
+def find_desk(pixels, ink_below):
+    """Where a photo, shrunk to 64 px, shows the desk around the sheet of paper, or None.
+
+    The desk is darker than ink_below (it would be taken for ink), reaches the picture's
+    edge and meets the paper in a sharp edge (not a shadow fading out); the paper is a wide,
+    nearly rectangular sheet (not the strokes of a light digit on a dark background).
+    """
+    if (border(pixels) < ink_below).mean() < MIN_DESK_BORDER:
+        return None  # the picture's edge is paper (or ink crossing it): no desk
+    paper_only = max_filter(pixels, 5)  # the ink, thin, filtered away
+    threshold = _otsu(paper_only)  # the desk against the paper
+    # the desk, back to its edge but not into strokes, and in strips along the picture's edge
+    desk = (max_filter(_reaching_edge(paper_only < threshold), 5) | _edge_band(pixels.shape, 2)) & (pixels < threshold)
+    if border(desk).mean() < MIN_DESK_BORDER:
+        return None
+    wide = ~max_filter(paper_only < threshold, MIN_SHEET_WIDTH)
+    if wide.mean() < MIN_SHEET_AREA:
+        return None
+    desk_grey, paper = np.median(pixels[desk]), np.median(paper_only[wide])
+    if desk_grey >= ink_below:  # as light as that, it is never taken for ink
+        return None
+    step = paper - desk_grey
+    near, rim = max_filter(~desk, 5) & desk, max_filter(desk, 5) & ~desk  # 2 px either side of the edge
+    # (quartiles: a strip of desk narrower than a pixel here is all edge, a mix of both)
+    if np.percentile(pixels[near], 25) > desk_grey + step / 4 or np.percentile(pixels[rim], 75) < paper - step / 4:
+        return None  # the light fades from one to the other: a shadow, not the paper's edge
+    fill, aspect = _smallest_rectangle(~desk)
+    if fill < MIN_SHEET_FILL or aspect < MIN_SHEET_ASPECT:
+        return None  # the bold strokes of a light digit on a dark background, not a sheet
+    return Desk(desk, desk_grey, paper)
+
+
+def _smallest_rectangle(region):
+    """How much of the smallest rectangle around the region (turned any way) it fills, and
+    that rectangle's shorter side over its longer."""
+    ys, xs = np.nonzero(region)
+    angles = np.radians(np.arange(0, 90, 3))
+    along = np.ptp(xs[:, None] * np.cos(angles) + ys[:, None] * np.sin(angles), axis=0) + 1
+    across = np.ptp(ys[:, None] * np.cos(angles) - xs[:, None] * np.sin(angles), axis=0) + 1
+    smallest = (along * across).argmin()
+    sides = sorted((along[smallest], across[smallest]))
+    return len(xs) / (along[smallest] * across[smallest]), sides[0] / sides[1]
+
+
+def paper_over(grey_image, desk):
+    """The picture with the desk painted the paper's grey, and any desk along the picture's
+    edge too narrow to be seen in the shrunk picture."""
+    cover = np.asarray(Image.fromarray(max_filter(desk.mask, 3)).resize(grey_image.size, Image.NEAREST))
+    band = _edge_band(cover.shape, max(1, round(max(grey_image.size) / max(desk.mask.shape))))  # a shrunk pixel
+    grey = np.asarray(grey_image)
+    cover = cover | (band & (grey < (desk.grey + desk.paper) / 2))
+    return Image.fromarray(np.where(cover, np.uint8(desk.paper), grey))
+
+
+def _edge_band(shape, width):
+    band = np.zeros(shape, dtype=bool)
+    band[:width] = band[-width:] = True
+    band[:, :width] = band[:, -width:] = True
+    return band
+
+
+def _otsu(pixels):
+    """Otsu's threshold: grey levels below it are one class, the rest the other."""
+    counts = np.bincount(pixels.ravel(), minlength=256).astype(np.float64)
+    below, below_sum = np.cumsum(counts), np.cumsum(counts * np.arange(256))
+    total, total_sum = below[-1], below_sum[-1]
+    between = (total_sum * below - total * below_sum) ** 2 / np.maximum(below * (total - below), 1)
+    return int(between.argmax()) + 1
+
+
+def _reaching_edge(mask):
+    """The parts of a mask connected to the picture's edge."""
+    reached = np.zeros_like(mask)
+    reached[[0, -1]], reached[:, [0, -1]] = mask[[0, -1]], mask[:, [0, -1]]
+    while True:
+        grown = max_filter(reached, 3) & mask
+        if (grown == reached).all():
+            return reached
+        reached = grown
+
+
+def without_ruled_lines(mask):
+    """The mask without the lines of ruled or squared paper: thin bands of ink across nearly
+    the whole picture, straight or turned by up to MAX_LINE_TILT degrees. Where a stroke
+    crosses a line (ink just either side of it) it is kept.
+
+    Lines are looked for at LINE_SEARCH_SIDE px at most, where a line of any photo is a
+    few pixels thick, and what is found is erased at full size.
+    """
+    if mask.any(axis=0).mean() < LINE_SPAN and mask.any(axis=1).mean() < LINE_SPAN:
+        return mask  # no ink in many rows and many columns: nothing runs across
+    height, width = mask.shape
+    scale = LINE_SEARCH_SIDE / max(height, width)
+    if scale >= 1:
+        return mask & ~_uncrossed_lines(mask)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    small = np.asarray(Image.fromarray(mask.astype(np.uint8) * 255).resize(size, Image.BOX)) >= 64
+    lines = _uncrossed_lines(small)
+    if not lines.any():
+        return mask
+    lines = Image.fromarray(max_filter(lines, 3).astype(np.uint8) * 255).resize((width, height), Image.NEAREST)
+    return mask & ~(np.asarray(lines) > 0)
+
+
+def _uncrossed_lines(mask):
+    """The pixels of the paper's lines, less those where a stroke crosses them."""
+    rows, columns = _lines_across(mask), _lines_across(mask.T)
+    lines, crossed = np.zeros_like(mask), np.zeros_like(mask)
+    if rows:
+        lines |= _in_bands(mask.shape, *rows)
+    if columns:
+        lines |= _in_bands(mask.T.shape, *columns).T
+    ink = mask & ~lines
+    if rows:
+        crossed |= _crossings(ink, *rows)
+    if columns:
+        crossed |= _crossings(ink.T, *columns).T
+    return lines & ~crossed
+
+
+def _lines_across(mask):
+    """How lines across the picture are turned (a row offset per column) and their bands of rows,
+    counted along the turn as (top, bottom), bottom exclusive; None when there are none."""
+    height, width = mask.shape
+    if mask.any(axis=0).mean() < LINE_SPAN:  # many columns without ink: nothing runs across
+        return None
+    ys, xs = np.nonzero(mask)
+    step = np.degrees(np.arctan(0.5 / width))  # half a pixel across the picture
+    best = None
+    for angle in np.arange(-MAX_LINE_TILT, MAX_LINE_TILT + step / 2, step):
+        offset = np.round(np.arange(width) * np.tan(np.radians(angle))).astype(int)
+        offset -= offset.max()  # so that row - offset >= 0
+        counts = np.bincount(ys - offset[xs], minlength=height - offset.min())
+        if best is None or counts.max() > best[1].max():
+            best = offset, counts
+    offset, counts = best
+    fill = counts / width
+    bands = []
+    for top, bottom in _runs(fill >= LINE_SPAN):
+        if bottom - top > max(2, MAX_LINE_WIDTH * height):
+            continue  # a stroke, not a ruled line
+        top -= bool(top > 0 and fill[top - 1] >= LINE_EDGE)  # the line's anti-aliased edges
+        bottom += bool(bottom < len(fill) and fill[bottom] >= LINE_EDGE)
+        bands.append((top, bottom))
+    return (offset, bands) if bands else None
+
+
+def _in_bands(shape, offset, bands):
+    along = np.arange(shape[0])[:, None] - offset[None, :]  # the row counted along the turn
+    inside = np.zeros(shape, dtype=bool)
+    for top, bottom in bands:
+        inside |= (along >= top) & (along < bottom)
+    return inside
+
+
+def _crossings(ink, offset, bands):
+    """The band pixels where a stroke crosses: ink just above and below the band, a slanted
+    stroke a little further along."""
+    height, width = ink.shape
+    columns = np.arange(width)
+    crossed = np.zeros_like(ink)
+    for top, bottom in bands:
+        sides = []
+        for row in (top - 1 + offset, bottom + offset):
+            inside = (row >= 0) & (row < height)
+            side = np.zeros(width, dtype=bool)
+            side[inside] = ink[row[inside], columns[inside]]
+            sides.append(max_filter(side[None], 2 * (bottom - top) + 1)[0])
+        crossed |= _in_bands(ink.shape, offset, [(top, bottom)]) & (sides[0] & sides[1])[None, :]
+    return crossed
+
+
+def _runs(flags):
+    """(start, end) of each run of True in a 1-D boolean array, end exclusive."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], flags.astype(np.int8), [0]])))
+    return zip(edges[::2], edges[1::2])
+
+
+def max_filter(pixels, size):
+    """Maximum over a size x size square around each pixel (separable, edges padded)."""
+    half = size // 2
+    for axis in (0, 1):
+        padded = np.pad(pixels, [(half, half) if a == axis else (0, 0) for a in (0, 1)], mode="edge")
+        pixels = sliding_window_view(padded, size, axis=axis).max(axis=-1)
+    return pixels
+
+
+def border(pixels):
+    """The pixels along the picture's edge."""
+    return np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])

@@ -25,6 +25,7 @@ class Desk(NamedTuple):
     mask: np.ndarray  # where the desk is, in the shrunk picture
     grey: float  # its grey level
     paper: float  # the sheet's
+    paint: np.ndarray  # the shrunk picture with the desk painted the light of the sheet next to it
 
 
 def find_desk(pixels, ink_below):
@@ -39,7 +40,7 @@ def find_desk(pixels, ink_below):
     paper_only = max_filter(pixels, 5)  # the ink, thin, filtered away
     threshold = _otsu(paper_only)  # the desk against the paper
     # the desk, back to its edge but not into strokes, and in strips along the picture's edge
-    desk = (max_filter(_reaching_edge(paper_only < threshold), 5) | _edge_band(pixels.shape, 2)) & (pixels < threshold)
+    desk = (max_filter(reaching_edge(paper_only < threshold), 5) | _edge_band(pixels.shape, 2)) & (pixels < threshold)
     if border(desk).mean() < MIN_DESK_BORDER:
         return None
     wide = ~max_filter(paper_only < threshold, MIN_SHEET_WIDTH)
@@ -56,7 +57,7 @@ def find_desk(pixels, ink_below):
     fill, aspect = _smallest_rectangle(~desk)
     if fill < MIN_SHEET_FILL or aspect < MIN_SHEET_ASPECT:
         return None  # the bold strokes of a light digit on a dark background, not a sheet
-    return Desk(desk, desk_grey, paper)
+    return Desk(desk, desk_grey, paper, _spread_into(paper_only, desk))
 
 
 def _smallest_rectangle(region):
@@ -72,13 +73,34 @@ def _smallest_rectangle(region):
 
 
 def paper_over(grey_image, desk):
-    """The picture with the desk painted the paper's grey, and any desk along the picture's
-    edge too narrow to be seen in the shrunk picture."""
+    """The picture with the desk painted over with the light of the paper beside it, and any
+    desk along the picture's edge too narrow to be seen in the shrunk picture."""
     cover = np.asarray(Image.fromarray(max_filter(desk.mask, 3)).resize(grey_image.size, Image.NEAREST))
     band = _edge_band(cover.shape, max(1, round(max(grey_image.size) / max(desk.mask.shape))))  # a shrunk pixel
     grey = np.asarray(grey_image)
     cover = cover | (band & (grey < (desk.grey + desk.paper) / 2))
-    return Image.fromarray(np.where(cover, np.uint8(desk.paper), grey))
+    paint = np.asarray(Image.fromarray(desk.paint).resize(grey_image.size, Image.BILINEAR))
+    return Image.fromarray(np.where(cover, paint, grey))
+
+
+def _spread_into(pixels, region):
+    """The pixels with those in the region filled in from outside it, ring by ring, each the
+    mean of its filled neighbours: paper in shadow stays in shadow where it meets the desk."""
+    pixels, known = pixels.astype(np.float64), ~region
+    while not known.all():
+        total, count = _neighbour_sum(np.where(known, pixels, 0)), _neighbour_sum(known.astype(np.float64))
+        newly = ~known & (count > 0)
+        if not newly.any():  # no sheet at all: nothing to fill from
+            break
+        pixels[newly], known = total[newly] / count[newly], known | newly
+    return pixels.astype(np.uint8)
+
+
+def _neighbour_sum(values):
+    """Sum over each pixel's 3x3 neighbourhood."""
+    padded = np.pad(values, 1)
+    height, width = values.shape
+    return sum(padded[dy : dy + height, dx : dx + width] for dy in range(3) for dx in range(3))
 
 
 def _edge_band(shape, width):
@@ -97,7 +119,7 @@ def _otsu(pixels):
     return int(between.argmax()) + 1
 
 
-def _reaching_edge(mask):
+def reaching_edge(mask):
     """The parts of a mask connected to the picture's edge."""
     reached = np.zeros_like(mask)
     reached[[0, -1]], reached[:, [0, -1]] = mask[[0, -1]], mask[:, [0, -1]]

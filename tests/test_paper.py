@@ -78,3 +78,12 @@ def test_the_desk_around_a_sheet_of_paper_is_not_ink(desk_grey, angle):
 def test_a_strip_of_desk_thinner_than_the_search_sees_is_not_ink():
     photo = on_desk(drawing(7), 60, size=300, at=(3, 15))  # 3 px of desk on the left, 17 on the right
     assert np.abs(mnist_pixels(photo) - mnist_pixels(drawing(7))).mean() < 0.05
+
+
+def test_a_sheet_partly_in_shadow_on_a_desk_keeps_only_its_ink():
+    sheet = np.asarray(on_desk(drawing(7), 235, size=280, at=(0, 0)), dtype=np.float32)
+    sheet[:, :120] *= np.linspace(0.6, 1.0, 120)[None, :]  # the left edge in the shadow of a hand
+    photo = np.full((400, 400), 80.0)
+    photo[60:340, 60:340] = sheet
+    photo = Image.fromarray(photo.astype(np.uint8))
+    assert np.abs(mnist_pixels(photo) - mnist_pixels(drawing(7))).mean() < 0.05

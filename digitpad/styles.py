@@ -4,12 +4,23 @@ Many people write 1 with a flag (some on a base too), cross their 7s and end 9 w
 curled tail; MNIST (American writers) has few of each, so a model trained on it reads
 such a 1 as 7, 4 or 9 and such a 9 as 3. `with_writing_styles` gives every 1, 7 and 9
 a copy with those strokes added, drawn with MNIST's stroke width; training mixes a share
-of them in.
+of them in. It can also give a share of all digits a copy written small with a thick pen,
+whose loops fill up in a photo: MNIST has none of those either.
 """
 import numpy as np
 from PIL import Image, ImageDraw
 
-from digitpad.preprocess import BOX, MNIST_STROKE_WIDTH, SIZE, centre_by_mass, crop_to_ink
+from digitpad.paper import max_filter
+from digitpad.preprocess import (
+    BOX,
+    MNIST_STROKE_WIDTH,
+    SIZE,
+    BlankImageError,
+    centre_by_mass,
+    crop_to_ink,
+    frame,
+    stroke_width,
+)
 
 SCALE = 4  # strokes are drawn at 4x and averaged down: anti-aliased like MNIST
 INK = 0.3  # a pixel brighter than this counts as ink when measuring a digit
@@ -18,17 +29,22 @@ FLAG_LENGTH = (0.2, 0.6)  # of the stem's length
 FLAG_STEEPEST = 70  # degrees from straight down: flatter is a 7's bar
 BASE_SHARE = 0.3  # of the flagged 1s that also stand on a base
 BASE_WIDTH = (0.2, 0.35)  # half of it, as a share of the stem's length
+THICK_PEN = (0.18, 0.33)  # the width of a thick pen on a small digit, as a share of its size
 
 
-def with_writing_styles(images, labels, rng, where=None):
-    """Float images (n, 28, 28) in 0..1 -> a copy where each 1, 7 and 9 has its style stroke.
+def with_writing_styles(images, labels, rng, where=None, thick_pens=0.0):
+    """Float images (n, 28, 28) in 0..1 -> a copy where each 1, 7 and 9 has its style stroke,
+    and a share `thick_pens` of all digits is written small with a thick pen.
 
     where: which images may be restyled (all unless given).
     """
     styled = images.copy()
-    chosen = np.isin(labels, list(STYLES)) & (True if where is None else np.asarray(where))
-    for index in np.flatnonzero(chosen):
+    where = True if where is None else np.asarray(where)
+    for index in np.flatnonzero(np.isin(labels, list(STYLES)) & where):
         styled[index] = add_style(images[index], int(labels[index]), rng)
+    if thick_pens:
+        for index in np.flatnonzero((rng.random(len(images)) < thick_pens) & where):
+            styled[index] = thick_pen(styled[index], rng)
     return styled
 
 
@@ -87,6 +103,22 @@ def curled_tail(digit, rng):
 
 
 STYLES = {1: flag, 7: bar, 9: curled_tail}
+
+
+def thick_pen(digit, rng):
+    """The digit as the app frames a photo of it written small with a thick pen: its strokes
+    widened to THICK_PEN of its size, so that its loops close up, then framed."""
+    big = np.asarray(Image.fromarray((digit * 255).astype(np.uint8)).resize((SCALE * SIZE,) * 2, Image.LANCZOS)) >= 128
+    if not big.any():
+        return digit
+    ink = crop_to_ink(big)
+    radius = round((rng.uniform(*THICK_PEN) * max(ink.shape) - stroke_width(ink)) / 2)
+    if radius > 0:
+        ink = max_filter(np.pad(ink, radius), 2 * radius + 1)
+    try:
+        return frame(ink)
+    except BlankImageError:  # a speck, not a digit
+        return digit
 
 
 def _ink_points(digit):

@@ -97,7 +97,7 @@ def train(
     with partial_path(out) as partial:
         checkpoint = _BestWeights(partial, out, cancel, start_accuracy, reporter)
         model.fit(
-            **_training_input(x_train, y_train, batch_size, augment, seed),
+            **_training_input(x_train, y_train, batch_size, augment, seed, kind),
             validation_data=(x_test, y_test),
             epochs=epochs,
             callbacks=[keras.callbacks.SwapEMAWeights(swap_on_epoch=True), reporter, checkpoint],
@@ -120,13 +120,14 @@ def _averaging_adam(steps_per_epoch):
     return keras.optimizers.Adam(use_ema=True, ema_momentum=1 - 1 / steps_per_epoch)
 
 
-def _training_input(x, y, batch_size, augment, seed):
+def _training_input(x, y, batch_size, augment, seed, kind):
     """model.fit's training arguments: plain arrays as the tutorial, or an augmented dataset."""
     if not augment:
         return {"x": x, "y": y, "batch_size": batch_size}
-    from digitpad.augment import augmented_dataset
+    from digitpad.augment import THICK_PENS, augmented_dataset
 
-    return {"x": augmented_dataset(x, y, batch_size, seed), "shuffle": False}  # the dataset shuffles
+    dataset = augmented_dataset(x, y, batch_size, seed, thick_pens=THICK_PENS[kind])
+    return {"x": dataset, "shuffle": False}  # the dataset shuffles
 
 
 class _BestWeights(keras.callbacks.ModelCheckpoint):

@@ -1,9 +1,10 @@
 import numpy as np
 
 from conftest import drawing
+from digitpad.paper import reaching_edge
 from digitpad.preprocess import mnist_pixels
 from digitpad.strokes import render_strokes
-from digitpad.styles import add_style, with_writing_styles
+from digitpad.styles import add_style, thick_pen, with_writing_styles
 
 NINE = [[(190, 80), (140, 40), (90, 80), (140, 120), (190, 80), (190, 240)]]  # loop, straight stem
 
@@ -83,3 +84,30 @@ def test_only_the_chosen_images_are_restyled():
     images = np.stack([mnist_pixels(drawing(digit)) for digit in (1, 7)])
     styled = with_writing_styles(images, np.array([1, 7]), np.random.default_rng(0), where=[False, True])
     assert np.array_equal(styled[0], images[0]) and not np.array_equal(styled[1], images[1])
+
+
+def enclosed_background(digit):
+    """How many pixels of background a digit's loops enclose."""
+    ink = digit > 0.5
+    return np.count_nonzero(~ink & ~reaching_edge(~ink))
+
+
+def test_a_thick_pen_closes_the_loop_of_a_nine_and_keeps_it_framed():
+    nine = mnist_pixels(render_strokes(NINE))
+    assert enclosed_background(nine) > 5
+    rng = np.random.default_rng(0)
+    thick = [thick_pen(nine, rng) for _ in range(20)]
+    assert sum(enclosed_background(digit) == 0 for digit in thick) >= 12  # as in a photo of a small 9 in marker
+    for digit in thick:
+        ys, xs = np.nonzero(digit > 0)
+        assert ys.max() - ys.min() <= 21 and xs.max() - xs.min() <= 21
+        assert np.allclose(centre_of_mass(digit), 13.5, atol=1.0)
+
+
+def test_thick_pens_only_for_their_share_of_the_digits():
+    images = np.repeat(mnist_pixels(drawing(0))[None], 200, axis=0)
+    styled = with_writing_styles(images, np.zeros(200, dtype=int), np.random.default_rng(0), thick_pens=0.25)
+    changed = np.array([not np.array_equal(s, i) for s, i in zip(styled, images)])
+    assert 0.15 < changed.mean() < 0.35
+    unchanged = with_writing_styles(images, np.zeros(200, dtype=int), np.random.default_rng(0))
+    assert np.array_equal(unchanged, images)

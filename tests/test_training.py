@@ -213,8 +213,8 @@ def test_adapting_never_restyles_the_users_own_samples(tmp_path, data, shipped_w
 
     calls = []
 
-    def recording(images, labels, rng, where=None):
-        styled = with_writing_styles(images, labels, rng, where)
+    def recording(images, labels, rng, where=None, thick_pens=0.0):
+        styled = with_writing_styles(images, labels, rng, where, thick_pens)
         calls.append((images, labels, styled))
         return styled
 

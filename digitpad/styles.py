@@ -42,7 +42,7 @@ def with_writing_styles(images, labels, rng, where=None, thick_pens=0.0):
     where = True if where is None else np.asarray(where)
     for index in np.flatnonzero(np.isin(labels, list(STYLES)) & where):
         styled[index] = add_style(images[index], int(labels[index]), rng)
-    if thick_pens:
+    if thick_pens:  # without, the random draws stay those of the recipes made before thick pens
         for index in np.flatnonzero((rng.random(len(images)) < thick_pens) & where):
             styled[index] = thick_pen(styled[index], rng)
     return styled

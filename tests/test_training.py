@@ -1,3 +1,4 @@
+import dataclasses
 import threading
 
 import numpy as np
@@ -174,15 +175,14 @@ def test_adapting_learns_the_users_style_and_keeps_mnist(tmp_path, data, shipped
     assert result.mnist_before == Recognizer.load(shipped_weights).weights.test_accuracy  # as recorded
 
 
-def test_adapting_goes_the_set_share_of_the_way_to_the_fine_tuned_weights(tmp_path, data, shipped_weights,
-                                                                          monkeypatch):
+def test_adapting_goes_the_set_share_of_the_way_to_the_fine_tuned_weights(tmp_path, data, shipped_weights):
     samples, labels = np.zeros((2, 28, 28), np.float32), [0, 1]
     samples[:, 8:20, 10:18] = 1.0
     full = tmp_path / "full.weights.h5"
     training.adapt(data, shipped_weights, samples, labels, full, seed=0)
-    monkeypatch.setitem(training.ADAPT_STEP, "mlp", 0.5)
     half = tmp_path / "half.weights.h5"
-    training.adapt(data, shipped_weights, samples, labels, half, seed=0)
+    recipe = dataclasses.replace(training.ADAPT_RECIPES["mlp"], step=0.5)
+    training.adapt(data, shipped_weights, samples, labels, half, recipe=recipe, seed=0)
     start, full_params, half_params = (read_weights(path).params for path in (shipped_weights, full, half))
     for before, after, between in zip(start, full_params, half_params):
         for b, a, h in zip(before, after, between):
@@ -191,14 +191,16 @@ def test_adapting_goes_the_set_share_of_the_way_to_the_fine_tuned_weights(tmp_pa
             assert 0.35 * moved < np.abs(h - b).mean() < 0.65 * moved  # two runs of it agree only roughly
 
 
-def test_adapting_the_cnn_keeps_its_convolutions(tmp_path, data):
+@pytest.mark.parametrize("averaged", [False, True])
+def test_adapting_the_cnn_keeps_its_convolutions(tmp_path, data, averaged):
     from digitpad.paths import shipped_weights
     from digitpad.weights import read_weights
 
     start = shipped_weights("cnn")
     out = tmp_path / "adapted-cnn.weights.h5"
     (x_train, y_train), _ = data
-    training.adapt(data, start, x_train[:20] / 255.0, y_train[:20], out, epochs=1, seed=0)
+    recipe = dataclasses.replace(training.ADAPT_RECIPES["cnn"], epochs=1, averaged=averaged)
+    training.adapt(data, start, x_train[:20] / 255.0, y_train[:20], out, recipe=recipe, seed=0)
     before, after = read_weights(start).params, read_weights(out).params
     changed = [any(not np.array_equal(a, b) for a, b in zip(old, new)) for old, new in zip(before, after)]
     assert changed == [False, False, True, True]  # conv2d, conv2d_1 kept; dense, dense_1 learnt
@@ -220,10 +222,11 @@ def test_adapting_never_restyles_the_users_own_samples(tmp_path, data, shipped_w
 
     monkeypatch.setattr(digitpad.augment, "with_writing_styles", recording)
     own = np.full((2, 28, 28), 0.5, np.float32)  # no MNIST image is flat grey
-    training.adapt(data, shipped_weights, own, [1, 7], tmp_path / "adapted.weights.h5", epochs=1, seed=0)
+    recipe = dataclasses.replace(training.ADAPT_RECIPES["mlp"], epochs=1)
+    training.adapt(data, shipped_weights, own, [1, 7], tmp_path / "adapted.weights.h5", recipe=recipe, seed=0)
     (images, labels, styled), = calls
     users = (images == 0.5).all(axis=(1, 2))
-    assert users.sum() == 2 * training.ADAPT_REPEATS
+    assert users.sum() == 2 * recipe.repeats
     assert np.array_equal(styled[users], images[users])
     restyled = ~np.all(styled == images, axis=(1, 2))
     assert restyled.any() and set(labels[restyled]) <= {1, 7, 9}  # MNIST's own 1s, 7s and 9s

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageFilter
+from PIL import Image, ImageFilter, ImageOps
 
 from digitpad.data import load_mnist
 from digitpad.preprocess import ImageError
@@ -58,6 +58,11 @@ def pendigits_drawings(renderer, pen, style, every):
 
 def photo_like(image, condition, rng):
     """A pad drawing made to look like a photo of ink on paper."""
+    if condition == "squared, turned":  # a camera turned to the sheet: its lines run across the whole photo
+        margin = 60
+        sheet = photo_like(ImageOps.expand(image, margin, fill="white"), "squared", rng)
+        sheet = sheet.rotate(rng.uniform(-8, 8), resample=Image.BILINEAR)
+        return sheet.crop((margin, margin, margin + image.width, margin + image.height))
     grey = np.asarray(image.convert("L"), dtype=np.float32) / 255  # 1 paper, 0 ink
     height, width = grey.shape
     if condition == "rotated":
@@ -79,8 +84,6 @@ def photo_like(image, condition, rng):
     photo = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
     if condition == "blur":
         photo = photo.filter(ImageFilter.GaussianBlur(2.5))
-    if condition == "squared, turned":  # as a hand-held camera takes it
-        photo = photo.rotate(rng.uniform(-3, 3), resample=Image.BILINEAR, fillcolor=int(paper))
     if condition == "desk":  # the sheet, turned a little, lying on a darker desk that shows around it
         photo = _on_desk(photo, rng)
     if condition == "jpeg":

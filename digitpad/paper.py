@@ -10,9 +10,10 @@ from numpy.lib.stride_tricks import sliding_window_view
 from PIL import Image
 
 LINE_SPAN = 0.9  # a ruled line is ink across nearly the whole picture...
-LINE_EDGE = 0.2  # (its anti-aliased edges: rows next to it with ink across a fifth of it)
+LINE_EDGE = 0.2  # (a found line's rows: ink across a fifth of it, its anti-aliased edges too)
 MAX_LINE_WIDTH = 0.02  # ...and thin: at most this share of the picture's height (2 px at least)
-MAX_LINE_TILT = 3.0  # degrees: a photo of lined paper is rarely taken straighter than this
+MAX_LINE_TILT = 8.0  # degrees: a hand-held photo of lined paper is seldom turned more than this
+MIN_LINE_PART = 0.1  # of the width: less of a turned line inside the picture is left alone
 LINE_SEARCH_SIDE = 280  # px: lines are looked for in the picture shrunk to this size at most
 MIN_DESK_BORDER = 0.1  # a desk shows along at least this share of the picture's edge...
 MIN_SHEET_WIDTH = 11  # ...around a sheet at least this wide in the 64 px picture (strokes are thinner)
@@ -171,29 +172,50 @@ def _uncrossed_lines(mask):
 
 def _lines_across(mask):
     """How lines across the picture are turned (a row offset per column) and their bands of rows,
-    counted along the turn as (top, bottom), bottom exclusive; None when there are none."""
+    counted along the turn as (top, bottom), bottom exclusive; None when there are none.
+
+    A turned line near the top or bottom leaves the picture through that edge: once lines
+    right across have shown the turn, such a line is one across nearly all of its visible part."""
     height, width = mask.shape
     if mask.any(axis=0).mean() < LINE_SPAN:  # many columns without ink: nothing runs across
         return None
     ys, xs = np.nonzero(mask)
     step = np.degrees(np.arctan(0.5 / width))  # half a pixel across the picture
     best = None
-    for angle in np.arange(-MAX_LINE_TILT, MAX_LINE_TILT + step / 2, step):
+    for angle in sorted(np.arange(-MAX_LINE_TILT, MAX_LINE_TILT + step / 2, step), key=abs):  # ties: the straightest
         offset = np.round(np.arange(width) * np.tan(np.radians(angle))).astype(int)
         offset -= offset.max()  # so that row - offset >= 0
-        counts = np.bincount(ys - offset[xs], minlength=height - offset.min())
+        counts = _along(ys, xs, offset, height)
         if best is None or counts.max() > best[1].max():
             best = offset, counts
     offset, counts = best
-    fill = counts / width
-    bands = []
-    for top, bottom in _runs(fill >= LINE_SPAN):
+    visible = np.maximum(_visible_columns(offset, height), 1)
+    fill = counts / visible
+    # A turned line steps between rows counted along the turn: it is found as ink in a row or
+    # the next one (across the visible part), and erased in the rows where it is (its edges too).
+    pair = mask.copy()
+    pair[:-1] |= mask[1:]
+    pair_counts = _along(*np.nonzero(pair), offset, height)
+    bands, across = [], False
+    for top, bottom in _runs((pair_counts / visible >= LINE_SPAN) & (visible >= MIN_LINE_PART * width)):
         if bottom - top > max(2, MAX_LINE_WIDTH * height):
             continue  # a stroke, not a ruled line
-        top -= bool(top > 0 and fill[top - 1] >= LINE_EDGE)  # the line's anti-aliased edges
-        bottom += bool(bottom < len(fill) and fill[bottom] >= LINE_EDGE)
-        bands.append((top, bottom))
-    return (offset, bands) if bands else None
+        across |= pair_counts[top:bottom].max() >= LINE_SPAN * width
+        rows = top + np.flatnonzero(fill[top : bottom + 1] >= LINE_EDGE)  # pair row i is rows i and i + 1
+        bands.append((rows.min(), rows.max() + 1))
+    return (offset, bands) if across else None
+
+
+def _along(ys, xs, offset, height):
+    """How many of the ink pixels at (ys, xs) are in each row counted along the turn."""
+    return np.bincount(ys - offset[xs], minlength=height - offset.min())
+
+
+def _visible_columns(offset, height):
+    """For each row counted along the turn, in how many columns it is inside the picture."""
+    starts = np.bincount(-offset, minlength=height - offset.min() + 1)  # row -offset[x] enters at column x
+    ends = np.bincount(height - offset, minlength=height - offset.min() + 1)
+    return np.cumsum(starts - ends)[: height - offset.min()]
 
 
 def _in_bands(shape, offset, bands):

@@ -1,9 +1,10 @@
 """What is paper, not ink: the lines of ruled and squared paper, the desk around a sheet."""
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageOps
 
 from conftest import DRAWN_DIGITS, drawing
+from digitpad.paper import MIN_LINE_PART
 from digitpad.preprocess import ink_mask, mnist_pixels
 from digitpad.strokes import render_strokes
 
@@ -42,6 +43,22 @@ def test_lines_of_a_turned_photo_of_squared_paper_are_not_ink(angle):
     assert np.abs(mnist_pixels(lined) - mnist_pixels(plain)).mean() < 0.06
 
 
+@pytest.mark.parametrize("angle", [-7, 2, 5])
+def test_lines_of_a_photo_taken_turned_are_not_ink_up_to_the_edges(angle):
+    """The camera turned to the sheet: lines run across the whole photo, and near the top and
+    bottom they leave it through those edges."""
+    def photo(image):
+        sheet = image.convert("L").resize((1400, 1400), Image.BILINEAR)
+        return sheet.rotate(angle, resample=Image.BILINEAR).crop((200, 200, 1200, 1200))
+
+    plain = ImageOps.expand(drawing(7), 60, fill=255)
+    lined = on_lined_paper(plain, 28, squared=True)
+    mask, truth = ink_mask(photo(lined)), ink_mask(photo(plain))
+    assert (mask & ~truth).sum() < 0.05 * truth.sum()  # stubs where the lines meet strokes
+    assert (truth & ~mask).sum() < 0.07 * truth.sum()  # the 7's bar runs along a line: their overlap goes
+    assert np.abs(mnist_pixels(photo(lined)) - mnist_pixels(photo(plain))).mean() < 0.08
+
+
 def test_long_strokes_are_not_taken_for_ruled_lines():
     bar = render_strokes([[(2, 140), (278, 140)]])  # pen 24 across the whole pad
     np.testing.assert_array_equal(ink_mask(bar), np.asarray(bar) < 200)
@@ -49,6 +66,18 @@ def test_long_strokes_are_not_taken_for_ruled_lines():
     ImageDraw.Draw(thin).line([(0, 139), (280, 139)], fill=0, width=2)  # a ruled line alone...
     ImageDraw.Draw(thin).line([(0, 0), (280, 0)], fill=0, width=2)  # ...and one along the edge
     assert not ink_mask(thin).any()
+
+
+def test_turned_lines_that_leave_the_picture_through_an_edge_are_not_ink():
+    sheet = Image.new("L", (400, 400), 255)
+    for y in range(63, 400, 40):
+        ImageDraw.Draw(sheet).line([(0, y), (400, y)], fill=120, width=2)
+    photo = sheet.rotate(2, resample=Image.BILINEAR).crop((60, 60, 340, 340))
+    top = np.asarray(photo)[:12] < 200
+    assert top[:, 0].any() and not top[:, -1].any()  # the top line leaves through the top edge
+    left = ink_mask(photo)
+    assert not left[:140].any()  # it is gone...
+    assert left.sum() <= 2 * MIN_LINE_PART * photo.width  # ...and at most a corner sliver is left of another
 
 
 @pytest.mark.parametrize("digit", [1, 7, 0])

@@ -115,8 +115,9 @@ def train(
 
 def _averaging_adam(steps_per_epoch):
     """Adam that also keeps a moving average of the weights over about the last epoch
-    (Polyak averaging). SwapEMAWeights, first among the callbacks, puts the average in
-    place for validation and for the checkpoint: the weights kept are the average."""
+    (Polyak averaging). In train(), SwapEMAWeights, first among the callbacks, puts the
+    average in place for validation and for the checkpoint; adapt() puts it in place at the
+    end. Either way the weights kept are the average."""
     return keras.optimizers.Adam(use_ema=True, ema_momentum=1 - 1 / steps_per_epoch)
 
 

@@ -43,24 +43,26 @@ def vary_thickness(images):
     return images + tf.abs(amount) * (target - images)
 
 
-def augmented_dataset(x, y, batch_size, seed=None, restyle=None, thick_pens=0.0):
+def augmented_dataset(x, y, batch_size, seed=None, styles=True, thick_pens=0.0, as_drawn=None):
     """Shuffled, batched, augmented tf.data.Dataset of (images, labels); x is float 0..1 (n, 28, 28).
 
-    restyle: which images may be drawn in another style (all unless given); thick_pens: the
-    share of them also written small with a thick pen (styles.thick_pen).
+    styles: whether 1s, 7s and 9s are also drawn in other writing styles (styles.py);
+    thick_pens: the share of all digits also written small with a thick pen (styles.thick_pen);
+    as_drawn: which images are shown as they are, never augmented (none unless given).
     """
     layers = augmenter(seed)
-    styled = with_writing_styles(x, y, np.random.default_rng(seed), where=restyle, thick_pens=thick_pens)
+    x = np.asarray(x, dtype=np.float32)
+    styled = with_writing_styles(x, y, np.random.default_rng(seed), thick_pens=thick_pens) if styles else x
+    as_drawn = np.zeros(len(x), dtype=bool) if as_drawn is None else np.asarray(as_drawn, dtype=bool)
 
-    def augment(images, styled, labels):
+    def augment(images, styled, as_drawn, labels):
         pick = tf.random.uniform([tf.shape(images)[0], 1, 1]) < STYLED_SHARE
-        images = tf.where(pick, styled, images)
-        images = layers(images[..., None], training=True)
-        images = tf.clip_by_value(vary_thickness(images), 0.0, 1.0)
-        return images[..., 0], labels
+        augmented = layers(tf.where(pick, styled, images)[..., None], training=True)
+        augmented = tf.clip_by_value(vary_thickness(augmented), 0.0, 1.0)[..., 0]
+        return tf.where(as_drawn[:, None, None], images, augmented), labels
 
     return (
-        tf.data.Dataset.from_tensor_slices((x, styled, y))
+        tf.data.Dataset.from_tensor_slices((x, styled, as_drawn, y))
         .shuffle(len(x), seed=seed)
         .batch(batch_size)
         .map(augment, num_parallel_calls=tf.data.AUTOTUNE)

@@ -32,18 +32,15 @@ BASE_WIDTH = (0.2, 0.35)  # half of it, as a share of the stem's length
 THICK_PEN = (0.18, 0.33)  # the width of a thick pen on a small digit, as a share of its size
 
 
-def with_writing_styles(images, labels, rng, where=None, thick_pens=0.0):
+def with_writing_styles(images, labels, rng, thick_pens=0.0):
     """Float images (n, 28, 28) in 0..1 -> a copy where each 1, 7 and 9 has its style stroke,
     and a share `thick_pens` of all digits is written small with a thick pen.
-
-    where: which images may be restyled (all unless given).
     """
     styled = images.copy()
-    where = True if where is None else np.asarray(where)
-    for index in np.flatnonzero(np.isin(labels, list(STYLES)) & where):
+    for index in np.flatnonzero(np.isin(labels, list(STYLES))):
         styled[index] = add_style(images[index], int(labels[index]), rng)
     if thick_pens:  # without, the random draws stay those of the recipes made before thick pens
-        for index in np.flatnonzero((rng.random(len(images)) < thick_pens) & where):
+        for index in np.flatnonzero(rng.random(len(images)) < thick_pens):
             styled[index] = thick_pen(styled[index], rng)
     return styled
 

@@ -80,12 +80,6 @@ def test_a_blank_or_near_blank_image_is_left_as_it_is():
     assert np.array_equal(add_style(blank, 1, np.random.default_rng(0)), blank)
 
 
-def test_only_the_chosen_images_are_restyled():
-    images = np.stack([mnist_pixels(drawing(digit)) for digit in (1, 7)])
-    styled = with_writing_styles(images, np.array([1, 7]), np.random.default_rng(0), where=[False, True])
-    assert np.array_equal(styled[0], images[0]) and not np.array_equal(styled[1], images[1])
-
-
 def enclosed_background(digit):
     """How many pixels of background a digit's loops enclose."""
     ink = digit > 0.5

@@ -208,28 +208,57 @@ def test_adapting_the_cnn_keeps_its_convolutions(tmp_path, data, averaged):
     assert result.start_accuracy is not None  # the adapted file resumes like any other
 
 
-def test_adapting_never_restyles_the_users_own_samples(tmp_path, data, shipped_weights, monkeypatch):
-    """MNIST's 1s, 7s and 9s get other writing styles; the user's samples stay as drawn."""
+def adaptation_mix(monkeypatch, tmp_path, data, weights, samples, labels, recipe):
+    """The images adapt() trains on and the options it augments them with."""
     import digitpad.augment
-    from digitpad.styles import with_writing_styles
 
-    calls = []
+    calls, augmented_dataset = [], digitpad.augment.augmented_dataset
 
-    def recording(images, labels, rng, where=None, thick_pens=0.0):
-        styled = with_writing_styles(images, labels, rng, where, thick_pens)
-        calls.append((images, labels, styled))
-        return styled
+    def recording(x, y, batch_size, seed=None, **options):
+        calls.append((x, options))
+        return augmented_dataset(x, y, batch_size, seed, **options)
 
-    monkeypatch.setattr(digitpad.augment, "with_writing_styles", recording)
+    monkeypatch.setattr(digitpad.augment, "augmented_dataset", recording)
+    training.adapt(data, weights, samples, labels, tmp_path / "adapted.weights.h5", recipe=recipe, seed=0)
+    (x, options), = calls
+    return x, options
+
+
+def test_adapting_shows_part_of_mnist_as_it_is_and_augments_the_users_samples(
+    tmp_path, data, shipped_weights, monkeypatch
+):
+    """MNIST's images as they are keep MNIST; the user's samples are varied so that their style is learnt."""
     own = np.full((2, 28, 28), 0.5, np.float32)  # no MNIST image is flat grey
     recipe = dataclasses.replace(training.ADAPT_RECIPES["mlp"], epochs=1)
-    training.adapt(data, shipped_weights, own, [1, 7], tmp_path / "adapted.weights.h5", recipe=recipe, seed=0)
-    (images, labels, styled), = calls
-    users = (images == 0.5).all(axis=(1, 2))
+    x, options = adaptation_mix(monkeypatch, tmp_path, data, shipped_weights, own, [1, 7], recipe)
+    users = (x == 0.5).all(axis=(1, 2))
     assert users.sum() == 2 * recipe.repeats
-    assert np.array_equal(styled[users], images[users])
-    restyled = ~np.all(styled == images, axis=(1, 2))
-    assert restyled.any() and set(labels[restyled]) <= {1, 7, 9}  # MNIST's own 1s, 7s and 9s
+    as_drawn = options["as_drawn"]
+    assert not as_drawn[users].any()
+    assert as_drawn.sum() == round(recipe.as_drawn * (~users).sum())
+    assert options["styles"] is False  # the user's own 1s, 7s and 9s show their style
+
+
+def test_many_samples_together_weigh_no_more_than_a_few(tmp_path, data, shipped_weights, monkeypatch):
+    """So that adapting to hundreds of kept samples takes no longer than to thirty."""
+    own = np.full((400, 28, 28), 0.5, np.float32)
+    recipe = dataclasses.replace(training.ADAPT_RECIPES["mlp"], epochs=1)
+    x, _ = adaptation_mix(monkeypatch, tmp_path, data, shipped_weights, own, np.arange(400) % 10, recipe)
+    users = (x == 0.5).all(axis=(1, 2))
+    assert recipe.most_repeated - 400 < users.sum() <= recipe.most_repeated
+
+
+def test_augmentation_leaves_the_images_marked_as_drawn_unchanged():
+    from digitpad.augment import augmented_dataset
+
+    (x, y), _ = tiny_mnist(n_train=64)
+    x = x / 255.0
+    as_drawn = np.arange(64) < 20
+    images, _ = next(iter(augmented_dataset(x, y, 64, seed=0, as_drawn=as_drawn)))
+    distances = np.abs(images.numpy()[:, None] - x[None]).max(axis=(2, 3))  # (output, original)
+    unchanged = distances.min(axis=1) < 1e-6
+    assert unchanged.sum() == 20
+    assert set(distances[unchanged].argmin(axis=1)) == set(range(20))
 
 
 def test_cancelled_adaptation_writes_nothing(tmp_path, data, shipped_weights):

@@ -226,11 +226,12 @@ def _adapt(args):
     recognizer = Recognizer.load(start_from)
     data = load_mnist(args.data)
     out = Path(args.out).expanduser() if args.out else user_weights(recognizer.weights.kind)
-    print(f"adapting {start_from} to {len(labels)} samples from {folder}")
+    print(f"adapting to {len(labels)} samples from {folder}")
 
     from digitpad.training import adapt  # imports TensorFlow: only now
 
     result = adapt(data, start_from, pixels, labels, out, seed=args.seed)
+    print(f"adapted {result.start_from}")
     print(f"your samples: {result.samples_before:.1%} right before, {result.samples_after:.1%} after")
     print(f"MNIST test: {_before_after(result.mnist_before, result.mnist_after)}; took {result.seconds:.1f} s")
     print(f"saved to {result.out}")

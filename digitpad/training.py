@@ -16,7 +16,7 @@ import keras
 import numpy as np
 
 from digitpad.model import build_model, load_weights_into
-from digitpad.weights import partial_path, replace_atomically, write_attributes
+from digitpad.weights import partial_path, read_weights, replace_atomically, write_attributes
 
 ACCURACY = "sparse_categorical_accuracy"
 VAL_ACCURACY = f"val_{ACCURACY}"
@@ -250,6 +250,7 @@ ADAPT_RECIPES = {
 @dataclass(frozen=True)
 class AdaptationResult:
     out: Path
+    start_from: Path  # the weights adapted (see adapt())
     samples_before: float  # share of the user's samples the app answers right, before and after
     samples_after: float  # (the same as before when cancelled: nothing changed)
     mnist_before: float | None  # MNIST test accuracy recorded in start_from (None if it has none)
@@ -262,6 +263,9 @@ class AdaptationResult:
 def adapt(data, start_from, pixels, labels, out, *, recipe=None, seed=None, on_progress=None, cancel=None):
     """Fine-tune the weights in start_from on the user's samples mixed with MNIST; write to out.
 
+    Weights that adapt() wrote are adapted again from the weights they were adapted from (when
+    that file is still there): the user's samples are all kept, and adapting again and again
+    then forgets no more of MNIST than adapting once.
     pixels: the samples as preprocessed 28x28 images in 0..1, labels their digits.
     The samples are augmented (augment.py) so that the model learns the writer's style, not
     the drawings themselves; a share of the MNIST images is shown as it is, so that MNIST
@@ -277,6 +281,7 @@ def adapt(data, start_from, pixels, labels, out, *, recipe=None, seed=None, on_p
     cancel = cancel or threading.Event()
     (x_train, y_train), (x_test, y_test) = data
     pixels, labels = np.asarray(pixels, dtype=np.float32), np.asarray(labels)
+    start_from = _adaptation_start(start_from)
     recognizer = Recognizer.load(start_from)
     kind = recognizer.weights.kind
     recipe = recipe or ADAPT_RECIPES[kind]
@@ -307,12 +312,20 @@ def adapt(data, start_from, pixels, labels, out, *, recipe=None, seed=None, on_p
         mnist_after = _accuracy(model, scale(x_test), y_test)
         with partial_path(out) as partial:
             model.save_weights(partial)
-            write_attributes(partial, test_accuracy=mnist_after, adapted_samples=len(labels))
+            # (not when out is start_from itself: those weights are gone once it is replaced)
+            origin = {} if Path(start_from).resolve() == Path(out).resolve() else {"adapted_from": str(Path(start_from).resolve())}
+            write_attributes(partial, test_accuracy=mnist_after, adapted_samples=len(labels), **origin)
             replace_atomically(partial, out)
         samples_after = _answers_right(Recognizer.load(out), pixels, labels)
-    return AdaptationResult(Path(out), samples_before, samples_after, mnist_before=recognizer.weights.test_accuracy,
+    return AdaptationResult(Path(out), start_from, samples_before, samples_after, mnist_before=recognizer.weights.test_accuracy,
                             mnist_after=mnist_after, seconds=time.monotonic() - started, saved=not cancelled,
                             cancelled=cancelled)
+
+
+def _adaptation_start(path):
+    """The weights that `path` was adapted from, if it was and they are still there; else `path`."""
+    origin = read_weights(path).adapted_from
+    return origin if origin is not None and origin.is_file() else Path(path)
 
 
 def _accuracy(model, x, y):

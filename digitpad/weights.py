@@ -20,6 +20,7 @@ class Weights:
     kind: str  # "mlp" or "cnn": see network.py
     params: list  # (kernel, bias) pairs in forward order
     test_accuracy: float | None  # recorded by `digitpad train`, when known
+    adapted_from: Path | None = None  # recorded by adapt(): the weights these were adapted from
 
 
 def read_weights(path):
@@ -32,9 +33,11 @@ def read_weights(path):
             kind = kind_of({f"layers/{name}" for name in f.get("layers", {})})
             params = [_read_layer(f, path, name, shapes) for name, shapes in LAYERS[kind].items()]
             accuracy = f.attrs.get("test_accuracy")
+            origin = f.attrs.get("adapted_from")
     except (OSError, KeyError, ValueError) as error:
         raise WeightsError(f"{path} is not a readable weights file ({error})") from error
-    return Weights(path, kind, params, None if accuracy is None else float(accuracy))
+    return Weights(path, kind, params, None if accuracy is None else float(accuracy),
+                   None if origin is None else Path(str(origin)))
 
 
 def _read_layer(f, path, name, shapes):

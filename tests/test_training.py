@@ -1,4 +1,5 @@
 import dataclasses
+import shutil
 import threading
 
 import numpy as np
@@ -259,6 +260,30 @@ def test_augmentation_leaves_the_images_marked_as_drawn_unchanged():
     unchanged = distances.min(axis=1) < 1e-6
     assert unchanged.sum() == 20
     assert set(distances[unchanged].argmin(axis=1)) == set(range(20))
+
+
+def test_adapting_adapted_weights_again_starts_from_the_weights_they_came_from(tmp_path, data, shipped_weights):
+    """So that adapting again and again forgets no more of MNIST than adapting once."""
+    samples, labels = np.zeros((2, 28, 28), np.float32), [0, 1]
+    samples[:, 8:20, 10:18] = 1.0
+    recipe = dataclasses.replace(training.ADAPT_RECIPES["mlp"], epochs=1)
+    first, again = tmp_path / "first.weights.h5", tmp_path / "again.weights.h5"
+    training.adapt(data, shipped_weights, samples, labels, first, recipe=recipe, seed=0)
+    assert read_weights(first).adapted_from == shipped_weights.resolve()
+    result = training.adapt(data, first, samples, labels, again, recipe=recipe, seed=0)
+    assert result.start_from == shipped_weights.resolve()
+    assert result.mnist_before == read_weights(shipped_weights).test_accuracy
+    assert read_weights(again).adapted_from == shipped_weights.resolve()
+
+
+def test_weights_adapted_in_place_record_no_origin(tmp_path, data, shipped_weights):
+    """The weights they came from are gone once the file is replaced."""
+    own = tmp_path / "own.weights.h5"
+    shutil.copy(shipped_weights, own)
+    recipe = dataclasses.replace(training.ADAPT_RECIPES["mlp"], epochs=1)
+    result = training.adapt(data, own, np.zeros((2, 28, 28), np.float32), [0, 1], own, recipe=recipe, seed=0)
+    assert result.saved and result.start_from == own
+    assert read_weights(own).adapted_from is None
 
 
 def test_cancelled_adaptation_writes_nothing(tmp_path, data, shipped_weights):

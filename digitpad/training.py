@@ -312,14 +312,14 @@ def adapt(data, start_from, pixels, labels, out, *, recipe=None, seed=None, on_p
         mnist_after = _accuracy(model, scale(x_test), y_test)
         with partial_path(out) as partial:
             model.save_weights(partial)
-            # (not when out is start_from itself: those weights are gone once it is replaced)
-            origin = {} if Path(start_from).resolve() == Path(out).resolve() else {"adapted_from": str(Path(start_from).resolve())}
+            start = Path(start_from).resolve()  # not recorded when out replaces it: it is gone
+            origin = {} if start == Path(out).resolve() else {"adapted_from": str(start)}
             write_attributes(partial, test_accuracy=mnist_after, adapted_samples=len(labels), **origin)
             replace_atomically(partial, out)
         samples_after = _answers_right(Recognizer.load(out), pixels, labels)
-    return AdaptationResult(Path(out), start_from, samples_before, samples_after, mnist_before=recognizer.weights.test_accuracy,
-                            mnist_after=mnist_after, seconds=time.monotonic() - started, saved=not cancelled,
-                            cancelled=cancelled)
+    return AdaptationResult(Path(out), start_from, samples_before, samples_after,
+                            mnist_before=recognizer.weights.test_accuracy, mnist_after=mnist_after,
+                            seconds=time.monotonic() - started, saved=not cancelled, cancelled=cancelled)
 
 
 def _adaptation_start(path):

@@ -16,7 +16,7 @@ import keras
 import numpy as np
 
 from digitpad.model import build_model, load_weights_into
-from digitpad.weights import partial_path, read_weights, replace_atomically, write_attributes
+from digitpad.weights import partial_path, replace_atomically, write_attributes
 
 ACCURACY = "sparse_categorical_accuracy"
 VAL_ACCURACY = f"val_{ACCURACY}"
@@ -281,8 +281,10 @@ def adapt(data, start_from, pixels, labels, out, *, recipe=None, seed=None, on_p
     cancel = cancel or threading.Event()
     (x_train, y_train), (x_test, y_test) = data
     pixels, labels = np.asarray(pixels, dtype=np.float32), np.asarray(labels)
-    start_from = _adaptation_start(start_from)
     recognizer = Recognizer.load(start_from)
+    origin = recognizer.weights.adapted_from
+    if origin is not None and origin.is_file():  # adapted weights: adapt afresh from where they came from
+        start_from, recognizer = origin, Recognizer.load(origin)
     kind = recognizer.weights.kind
     recipe = recipe or ADAPT_RECIPES[kind]
     chosen = np.random.default_rng(seed).choice(len(x_train), min(recipe.mnist_images, len(x_train)), replace=False)
@@ -317,15 +319,9 @@ def adapt(data, start_from, pixels, labels, out, *, recipe=None, seed=None, on_p
             write_attributes(partial, test_accuracy=mnist_after, adapted_samples=len(labels), **origin)
             replace_atomically(partial, out)
         samples_after = _answers_right(Recognizer.load(out), pixels, labels)
-    return AdaptationResult(Path(out), start_from, samples_before, samples_after,
+    return AdaptationResult(Path(out), Path(start_from), samples_before, samples_after,
                             mnist_before=recognizer.weights.test_accuracy, mnist_after=mnist_after,
                             seconds=time.monotonic() - started, saved=not cancelled, cancelled=cancelled)
-
-
-def _adaptation_start(path):
-    """The weights that `path` was adapted from, if it was and they are still there; else `path`."""
-    origin = read_weights(path).adapted_from
-    return origin if origin is not None and origin.is_file() else Path(path)
 
 
 def _accuracy(model, x, y):

@@ -263,14 +263,13 @@ class AdaptationResult:
 def adapt(data, start_from, pixels, labels, out, *, recipe=None, seed=None, on_progress=None, cancel=None):
     """Fine-tune the weights in start_from on the user's samples mixed with MNIST; write to out.
 
-    Weights that adapt() wrote are adapted again from the weights they were adapted from (when
-    that file is still there): the user's samples are all kept, and adapting again and again
-    then forgets no more of MNIST than adapting once.
     pixels: the samples as preprocessed 28x28 images in 0..1, labels their digits.
+    recipe: ADAPT_RECIPES for the network's kind unless given. Cancel writes nothing.
     The samples are augmented (augment.py) so that the model learns the writer's style, not
     the drawings themselves; a share of the MNIST images is shown as it is, so that MNIST
-    itself is kept. recipe: ADAPT_RECIPES for the network's kind unless given. Cancel writes
-    nothing.
+    itself is kept. Weights that adapt() wrote are adapted again from the weights they were
+    adapted from (when that file is still there): the user's samples are all kept, and adapting
+    again and again then forgets no more of MNIST than adapting once.
     """
     from digitpad.augment import augmented_dataset
     from digitpad.recognizer import Recognizer
@@ -315,8 +314,8 @@ def adapt(data, start_from, pixels, labels, out, *, recipe=None, seed=None, on_p
         with partial_path(out) as partial:
             model.save_weights(partial)
             start = Path(start_from).resolve()  # not recorded when out replaces it: it is gone
-            origin = {} if start == Path(out).resolve() else {"adapted_from": str(start)}
-            write_attributes(partial, test_accuracy=mnist_after, adapted_samples=len(labels), **origin)
+            recorded = {} if start == Path(out).resolve() else {"adapted_from": str(start)}
+            write_attributes(partial, test_accuracy=mnist_after, adapted_samples=len(labels), **recorded)
             replace_atomically(partial, out)
         samples_after = _answers_right(Recognizer.load(out), pixels, labels)
     return AdaptationResult(Path(out), Path(start_from), samples_before, samples_after,

@@ -57,9 +57,11 @@ def augmented_dataset(x, y, batch_size, seed=None, styles=True, thick_pens=0.0, 
 
     def augment(images, styled, as_drawn, labels):
         pick = tf.random.uniform([tf.shape(images)[0], 1, 1]) < STYLED_SHARE
-        augmented = layers(tf.where(pick, styled, images)[..., None], training=True)
+        varied = tf.logical_not(as_drawn)  # only these are augmented: the rest costs nothing
+        chosen = tf.boolean_mask(tf.where(pick, styled, images), varied)
+        augmented = layers(chosen[..., None], training=True)
         augmented = tf.clip_by_value(vary_thickness(augmented), 0.0, 1.0)[..., 0]
-        return tf.where(as_drawn[:, None, None], images, augmented), labels
+        return tf.tensor_scatter_nd_update(images, tf.where(varied), augmented), labels
 
     return (
         tf.data.Dataset.from_tensor_slices((x, styled, as_drawn, y))

@@ -4,7 +4,7 @@
 
 The pad rows draw the strokes with digitpad's own pen and recognise them as the window does:
 from the pad's image ("as drawn") and from the strokes drawn again with a pen thinner in
-proportion to a small digit ("from its strokes", digitpad.strokes.recognition_image).
+proportion to a small digit ("from its strokes", digitpad.recognition.strokes.recognition_image).
 
 Needs ../shared/data (MNIST and pendigits) and ../shared/tools/render_pendigits.py beside the
 project. Pendigits is for measuring only: no model is trained on it.
@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageFilter, ImageOps
 
-from digitpad.data import load_mnist
-from digitpad.preprocess import ImageError
-from digitpad.recognizer import Recognizer
-from digitpad.strokes import PEN_WIDTH, recognition_image, render_strokes
+from digitpad.recognition.images import ImageError
+from digitpad.recognition.recognizer import Recognizer
+from digitpad.recognition.strokes import PEN_WIDTH, recognition_image, render_strokes
+from digitpad.training.data import load_mnist
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 

@@ -11,12 +11,12 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-
 from accuracy import SHARED, load_renderer, require_shared
-from digitpad.data import load_mnist
+
 from digitpad.paths import shipped_weights
-from digitpad.recognizer import Recognizer
-from digitpad.training import adapt
+from digitpad.recognition.recognizer import Recognizer
+from digitpad.training.data import load_mnist
+from digitpad.training.train import adapt
 
 PEN = 18
 

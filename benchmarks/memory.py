@@ -8,10 +8,10 @@ import tkinter as tk
 from pathlib import Path
 
 import numpy as np
+from startup import rss_mb
 
 from digitpad.gui.app import App
-from digitpad.strokes import render_strokes
-from startup import rss_mb
+from digitpad.recognition.strokes import render_strokes
 
 
 def main():

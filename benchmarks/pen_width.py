@@ -9,11 +9,10 @@ median stroke width with MNIST's own.
 import argparse
 
 import numpy as np
-from PIL import Image
-
 from accuracy import SHARED, load_renderer, pendigits_drawings, require_shared
-from digitpad.data import load_mnist
-from digitpad.preprocess import BOX, crop_to_ink, fit_mask, ink_mask, stroke_width
+
+from digitpad.recognition.preprocess import BOX, crop_to_ink, fit_mask, ink_mask, stroke_width
+from digitpad.training.data import load_mnist
 
 
 def main():

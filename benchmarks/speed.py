@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from digitpad.recognizer import Recognizer
-from digitpad.strokes import render_strokes
+from digitpad.recognition.recognizer import Recognizer
+from digitpad.recognition.strokes import render_strokes
 
 
 def random_drawings(count, seed=0):

@@ -8,9 +8,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from digitpad.data import load_mnist
-from digitpad.model import build_model
-from digitpad.training import scale, train
+from digitpad.training.data import load_mnist
+from digitpad.training.models import build_model
+from digitpad.training.train import scale, train
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
 

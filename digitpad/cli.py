@@ -1,6 +1,5 @@
 """The command line: digitpad [predict | evaluate | train]; no command opens the window."""
 import argparse
-import csv
 import json
 import signal
 import sys
@@ -9,11 +8,12 @@ from pathlib import Path
 
 import numpy as np
 
-from digitpad.data import DataError, describe_source, load_mnist
-from digitpad.network import KINDS
+from digitpad.labels import LabelsError, read_labels
 from digitpad.paths import resolve_weights, user_weights
-from digitpad.preprocess import ImageError
-from digitpad.recognizer import Recognizer
+from digitpad.recognition.images import ImageError
+from digitpad.recognition.network import KINDS
+from digitpad.recognition.recognizer import Recognizer, top_answer
+from digitpad.recognition.weights import WeightsError
 from digitpad.samples import (
     count_samples,
     delete_samples,
@@ -22,7 +22,8 @@ from digitpad.samples import (
     read_samples,
     samples_dir,
 )
-from digitpad.weights import WeightsError
+from digitpad.training import TrainingUnavailable, require_tensorflow
+from digitpad.training.data import DataError, describe_source, load_mnist
 
 
 def main(argv=None):
@@ -33,7 +34,7 @@ def main(argv=None):
         return run(weights=args.weights)
     try:
         return args.handler(args)
-    except (WeightsError, DataError, OSError) as error:  # e.g. a full disk or a folder not writable
+    except (WeightsError, DataError, LabelsError, TrainingUnavailable, OSError) as error:  # e.g. a full disk or a folder not writable
         print(f"digitpad: {error}", file=sys.stderr)
         return 2
 
@@ -103,8 +104,7 @@ def _predict(args):
             print(json.dumps({"file": path, "digit": None, "error": str(error)}) if args.json
                   else f"{path}: error: {error}", flush=True)
             continue
-        digit = int(probabilities.argmax())
-        confidence = float(probabilities[digit])
+        digit, confidence = top_answer(probabilities)
         if args.json:
             print(json.dumps({"file": path, "digit": digit, "confidence": round(confidence, 6),
                               "probabilities": [round(float(p), 6) for p in probabilities]}), flush=True)
@@ -150,18 +150,16 @@ def _evaluate(args):
 
 def _predict_folder(recognizer, folder):
     """Predicted digits (-1 where an image is unusable) and labels for a folder with labels.csv."""
-    table = folder / "labels.csv"
-    if not table.is_file():
-        raise DataError(f"{folder}: no labels.csv (file,label)")
-    with open(table, newline="") as f:
-        rows = [(folder / row["file"], int(row["label"])) for row in csv.DictReader(f)]
+    table = read_labels(folder)
+    for reason in table.skipped:
+        print(f"skipped: {reason}", file=sys.stderr)
     predictions = []
-    for path, _ in rows:
+    for path, _ in table.rows:
         try:
-            predictions.append(int(recognizer.probabilities(path).argmax()))
+            predictions.append(top_answer(recognizer.probabilities(path))[0])
         except ImageError:
             predictions.append(-1)
-    return np.array(predictions), np.array([label for _, label in rows])
+    return np.array(predictions, dtype=int), np.array([int(label) for _, label in table.rows], dtype=int)
 
 
 def confusion_matrix(labels, predictions, classes=10):
@@ -182,6 +180,7 @@ def format_confusion(matrix):
 
 
 def _train(args):
+    require_tensorflow()
     data = load_mnist(args.data)
     start_from = None if args.fresh else resolve_weights(args.weights, args.model)
     if start_from is not None and not start_from.is_file():
@@ -192,7 +191,7 @@ def _train(args):
     print(f"resuming from: {start_from or 'scratch'}")
     print(f"writing to: {out}")
 
-    from digitpad.training import train  # imports TensorFlow: only now
+    from digitpad.training.train import train  # imports TensorFlow: only now
 
     cancel = threading.Event()
     previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())  # Ctrl-C keeps the best so far
@@ -202,7 +201,7 @@ def _train(args):
                        kind=args.model)
     finally:
         signal.signal(signal.SIGINT, previous)
-    from digitpad.model import build_model
+    from digitpad.training.models import build_model
 
     build_model(args.model).summary()
     print(format_history(result.history))
@@ -218,6 +217,7 @@ def _train(args):
 
 
 def _adapt(args):
+    require_tensorflow("adapting")
     folder = Path(args.samples).expanduser()
     pixels, labels, skipped = read_sample_pixels(folder)
     for reason in skipped:
@@ -228,7 +228,7 @@ def _adapt(args):
     out = Path(args.out).expanduser() if args.out else user_weights(recognizer.weights.kind)
     print(f"adapting to {len(labels)} samples from {folder}")
 
-    from digitpad.training import adapt  # imports TensorFlow: only now
+    from digitpad.training.train import adapt  # imports TensorFlow: only now
 
     result = adapt(data, start_from, pixels, labels, out, seed=args.seed)
     print(f"adapted {result.start_from}")
@@ -262,12 +262,10 @@ def _samples(args):
 
 
 def _print_progress(progress):
-    logs = progress.logs
     line = (f"epoch {progress.epoch + 1}/{progress.epochs}  batch {progress.batch}/{progress.batches}"
-            f"  loss {logs.get('loss', float('nan')):.4f}"
-            f"  accuracy {logs.get('sparse_categorical_accuracy', float('nan')):.4f}")
+            f"  loss {progress.loss:.4f}  accuracy {progress.accuracy:.4f}")
     if progress.epoch_done:
-        print(f"\r{line}  val_accuracy {logs['val_sparse_categorical_accuracy']:.4f}", flush=True)
+        print(f"\r{line}  val_accuracy {progress.val_accuracy:.4f}", flush=True)
     elif sys.stdout.isatty():
         print(f"\r{line}", end="", flush=True)
 

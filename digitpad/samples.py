@@ -12,11 +12,11 @@ from pathlib import Path
 
 import numpy as np
 
-from digitpad.data import DataError
+from digitpad.labels import LABELS, LabelsError, read_labels
 from digitpad.paths import user_data_dir
-from digitpad.preprocess import ImageError, mnist_pixels, open_image
-
-LABELS = "labels.csv"
+from digitpad.recognition.images import ImageError, open_image
+from digitpad.recognition.preprocess import mnist_pixels
+from digitpad.training.data import DataError
 
 
 def samples_dir():
@@ -50,27 +50,23 @@ def add_sample(folder, image, label):
 
 def read_samples(folder):
     """All usable samples; a broken row, a missing or unreadable file is skipped with a reason."""
-    folder, samples = Path(folder), Samples()
-    table = folder / LABELS
-    if not table.is_file():
+    samples = Samples()
+    if not (Path(folder) / LABELS).exists():
         return samples
     try:
-        with open(table, newline="", encoding="utf-8") as f:
-            rows = list(csv.reader(f))
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
-        samples.skipped.append(f"{table}: unreadable ({error})")
+        table = read_labels(folder)
+    except LabelsError as error:
+        samples.skipped.append(str(error))
         return samples
-    for number, row in enumerate(rows[1:], start=2):
-        if len(row) < 2 or not row[1].strip().isdigit() or not 0 <= int(row[1]) <= 9:
-            samples.skipped.append(f"{table} line {number}: not 'file,digit'")
-            continue
+    samples.skipped += table.skipped
+    for path, label in table.rows:
         try:
-            image = open_image(folder / Path(row[0]).name)  # never outside the folder
+            image = open_image(path)
         except ImageError as error:
             samples.skipped.append(str(error))
             continue
         samples.images.append(image)
-        samples.labels.append(int(row[1]))
+        samples.labels.append(int(label))
     return samples
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from digitpad.paths import SHIPPED_WEIGHTS
-from digitpad.strokes import render_strokes
+from digitpad.recognition.strokes import render_strokes
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SHARED_MNIST = SHARED_DATA / "mnist"
@@ -73,7 +73,7 @@ def shipped_weights():
 def shared_mnist():
     if not SHARED_MNIST.is_dir():
         pytest.skip(f"needs the full MNIST in {SHARED_MNIST}")
-    from digitpad.data import load_mnist
+    from digitpad.training.data import load_mnist
 
     return load_mnist(SHARED_MNIST)
 

@@ -2,9 +2,9 @@ import gzip
 
 import numpy as np
 import pytest
-
 from conftest import tiny_mnist, write_idx
-from digitpad.data import DataError, load_mnist
+
+from digitpad.training.data import DataError, load_mnist
 
 
 def test_reads_gzipped_idx_folder(mnist_dir):

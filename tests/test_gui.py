@@ -6,13 +6,13 @@ from tkinter import font as tkfont
 
 import numpy as np
 import pytest
+from conftest import DRAWN_DIGITS
 from PIL import Image
 
-from conftest import DRAWN_DIGITS
 from digitpad.gui.app import App
 from digitpad.paths import SHIPPED_WEIGHTS, user_weights
-from digitpad.strokes import recognition_image, render_strokes
-from digitpad.weights import read_weights
+from digitpad.recognition.strokes import recognition_image, render_strokes
+from digitpad.recognition.weights import read_weights
 
 
 @pytest.fixture
@@ -77,7 +77,7 @@ def test_drawing_is_recognised_live(app):
 
 
 def test_a_small_drawing_is_recognised_from_its_strokes_with_a_thinner_pen(app):
-    from digitpad.recognizer import Recognizer
+    from digitpad.recognition.recognizer import Recognizer
 
     eight = [[(110, 90), (100, 80), (85, 90), (90, 110), (110, 130), (110, 150), (100, 160), (85, 150),
               (85, 130), (110, 110), (115, 90)]]  # 30 x 80 px: the pad's pen fills its loops

@@ -1,12 +1,12 @@
 """What is paper, not ink: the lines of ruled and squared paper, the desk around a sheet."""
 import numpy as np
 import pytest
+from conftest import DRAWN_DIGITS, drawing
 from PIL import Image, ImageDraw, ImageOps
 
-from conftest import DRAWN_DIGITS, drawing
-from digitpad.paper import MIN_LINE_PART
-from digitpad.preprocess import ink_mask, mnist_pixels
-from digitpad.strokes import render_strokes
+from digitpad.recognition.paper import MIN_LINE_PART
+from digitpad.recognition.preprocess import ink_mask, mnist_pixels
+from digitpad.recognition.strokes import render_strokes
 
 
 def on_lined_paper(image, spacing, squared=False, grey=150):

@@ -1,17 +1,11 @@
 import numpy as np
 import pytest
+from conftest import drawing
 from PIL import Image, ImageDraw
 
-from conftest import drawing
-from digitpad.preprocess import (
-    BlankImageError,
-    ImageError,
-    ink_mask,
-    mnist_pixels,
-    open_image,
-    tutorial_pixels,
-)
-from digitpad.strokes import render_strokes
+from digitpad.recognition.images import BlankImageError, ImageError, open_image
+from digitpad.recognition.preprocess import ink_mask, mnist_pixels, tutorial_pixels
+from digitpad.recognition.strokes import render_strokes
 
 
 def tutorial_loop(image):

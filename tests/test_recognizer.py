@@ -4,12 +4,12 @@ import sys
 import h5py
 import numpy as np
 import pytest
+from conftest import DRAWN_DIGITS, drawing
 from PIL import Image
 
-from conftest import DRAWN_DIGITS, drawing
 from digitpad import BlankImageError, Recognizer, WeightsError
 from digitpad.paths import SHIPPED_WEIGHTS, user_weights
-from digitpad.recognizer import shifted
+from digitpad.recognition.recognizer import shifted
 
 
 def test_probabilities_sum_to_one(shipped_weights):
@@ -39,7 +39,7 @@ def test_blank_drawing_is_not_a_digit(shipped_weights):
 
 
 def test_numpy_forward_agrees_with_keras(shipped_weights):
-    from digitpad.model import build_model, load_weights_into
+    from digitpad.training.models import build_model, load_weights_into
 
     rng = np.random.default_rng(0)
     images = rng.random((200, 28, 28)).astype(np.float32)
@@ -51,7 +51,7 @@ def test_numpy_forward_agrees_with_keras(shipped_weights):
 
 
 def test_numpy_forward_agrees_with_keras_on_mnist(shipped_weights, shared_mnist):
-    from digitpad.model import build_model, load_weights_into
+    from digitpad.training.models import build_model, load_weights_into
 
     _, (x_test, _) = shared_mnist
     images = x_test[:2000] / 255.0
@@ -106,7 +106,7 @@ def test_app_pipeline_keeps_mnist_recognisable(shipped_weights, shared_mnist):
 def test_loading_and_recognising_never_imports_tensorflow(shipped_weights):
     code = (
         "import sys, digitpad\n"
-        "from digitpad.strokes import render_strokes\n"
+        "from digitpad.recognition.strokes import render_strokes\n"
         f"r = digitpad.Recognizer.load({str(shipped_weights)!r})\n"
         "r.predict(render_strokes([[(140, 40), (140, 240)]]))\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras')))\n"
@@ -159,7 +159,7 @@ def test_weights_of_another_model_are_refused(tmp_path):
 
 
 def test_convolutional_network_in_numpy_agrees_with_keras(tmp_path):
-    from digitpad.model import build_model
+    from digitpad.training.models import build_model
 
     model = build_model("cnn")
     rng = np.random.default_rng(1)

@@ -9,14 +9,15 @@ import time
 
 import numpy as np
 import pytest
+from conftest import drawing
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from conftest import drawing
 from digitpad.cli import main
-from digitpad.preprocess import BlankImageError, ImageError, mnist_pixels, open_image
-from digitpad.recognizer import Recognizer
+from digitpad.recognition.images import BlankImageError, ImageError, open_image
+from digitpad.recognition.preprocess import mnist_pixels
+from digitpad.recognition.recognizer import Recognizer
 
 
 def saved(image, format, **options):
@@ -68,7 +69,7 @@ def test_one_pixel_image_is_blank():
 
 
 def test_sixteen_bit_greyscale():
-    grey16 = Image.fromarray((np.asarray(drawing(7), dtype=np.uint16) * 257))
+    grey16 = Image.fromarray(np.asarray(drawing(7), dtype=np.uint16) * 257)
     assert grey16.mode.startswith("I;16")
     np.testing.assert_array_equal(mnist_pixels(grey16), mnist_pixels(drawing(7)))
 
@@ -148,8 +149,8 @@ def test_training_into_an_unwritable_place_is_a_clear_error(mnist_dir, tmp_path,
 
 
 def test_disk_full_during_save_keeps_the_old_weights(mnist_dir, tmp_path, monkeypatch, shipped_weights):
-    training = pytest.importorskip("digitpad.training")
-    from digitpad.data import load_mnist
+    training = pytest.importorskip("digitpad.training.train")
+    from digitpad.training.data import load_mnist
 
     out = tmp_path / "w.weights.h5"
     out.write_bytes(shipped_weights.read_bytes())
@@ -168,8 +169,8 @@ def test_disk_full_during_save_keeps_the_old_weights(mnist_dir, tmp_path, monkey
 
 KILL_SCRIPT = """
 import sys
-from digitpad.data import load_mnist
-from digitpad.training import train
+from digitpad.training.data import load_mnist
+from digitpad.training.train import train
 print("ready", flush=True)
 train(load_mnist(sys.argv[1]), sys.argv[2], epochs=1000, batch_size=300, on_progress=lambda p: None)
 """

@@ -1,7 +1,9 @@
 import numpy as np
+import pytest
+from conftest import drawing
 from PIL import Image
 
-from conftest import drawing
+from digitpad.labels import LabelsError, read_labels
 from digitpad.samples import add_sample, count_samples, delete_samples, export_samples, read_samples
 
 
@@ -25,7 +27,7 @@ def test_corrupt_and_foreign_entries_are_skipped_with_reasons(tmp_path):
     samples = read_samples(folder)
     assert samples.labels == [7]
     assert len(samples.skipped) == 4
-    assert any("not 'file,digit'" in reason for reason in samples.skipped)
+    assert any("label 'twelve' is not a digit 0-9" in reason for reason in samples.skipped)
 
 
 def test_no_folder_means_no_samples(tmp_path):
@@ -54,8 +56,8 @@ def test_remove_one_sample(tmp_path):
 def test_sample_pixels_skip_blank_drawings_and_need_at_least_one(tmp_path):
     import pytest
 
-    from digitpad.data import DataError
     from digitpad.samples import read_sample_pixels
+    from digitpad.training.data import DataError
 
     folder = tmp_path / "samples"
     add_sample(folder, Image.new("L", (280, 280), 255), 3)
@@ -65,3 +67,29 @@ def test_sample_pixels_skip_blank_drawings_and_need_at_least_one(tmp_path):
     pixels, labels, skipped = read_sample_pixels(folder)
     assert pixels.shape == (1, 28, 28) and labels.tolist() == [7]
     assert len(skipped) == 1 and "blank" in skipped[0]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"\xef\xbb\xbffile,label\r\na.png,3\r\n", [("a.png", "3")]),  # byte-order mark, CRLF
+        (b"a.png,3\nb.png,4\n", [("a.png", "3"), ("b.png", "4")]),  # no header
+        (b'file,label\n"a, b.png",5\n', [("a, b.png", "5")]),  # quoted
+        (b"file,label\n\xe9t\xe9.png,1\nb.png,2\n", [("b.png", "2")]),  # Latin-1 bytes: that row only
+        (b"file,label\na.png,\xc2\xb3\nb.png,10\nc.png,-1\nd.png,one\ne.png,7\n", [("e.png", "7")]),
+        (b"file,label\n" + b"x" * 200_000 + b".png,1\nb.png,2\n", [("b.png", "2")]),  # a huge field
+        (b"file,label\n../../etc/passwd,1\n", [("passwd", "1")]),  # never outside the folder
+    ],
+)
+def test_labels_csv_rows_that_cannot_be_used_are_skipped_with_a_reason(tmp_path, content, expected):
+    (tmp_path / "labels.csv").write_bytes(content)
+    table = read_labels(tmp_path)
+    assert [(path.name, label) for path, label in table.rows] == expected
+    assert all(path.parent == tmp_path for path, _ in table.rows)
+    lines = [line for line in content.splitlines()[1:] if line]
+    assert len(table.rows) + len(table.skipped) == len(lines) + (b"file,label" not in content)
+
+
+def test_a_missing_labels_csv_is_a_clear_error(tmp_path):
+    with pytest.raises(LabelsError, match="no labels.csv"):
+        read_labels(tmp_path)

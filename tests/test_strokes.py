@@ -1,5 +1,13 @@
 from conftest import DRAWN_DIGITS
-from digitpad.strokes import FULL_SIZE, MIN_PEN, PEN_WIDTH, recognition_image, recognition_pen, render_strokes
+
+from digitpad.recognition.strokes import (
+    FULL_SIZE,
+    MIN_PEN,
+    PEN_WIDTH,
+    recognition_image,
+    recognition_pen,
+    render_strokes,
+)
 
 
 def scaled(strokes, scale, left=40, top=40):

@@ -1,10 +1,10 @@
 import numpy as np
-
 from conftest import drawing
-from digitpad.paper import reaching_edge
-from digitpad.preprocess import mnist_pixels
-from digitpad.strokes import render_strokes
-from digitpad.styles import add_style, thick_pen, with_writing_styles
+
+from digitpad.recognition.paper import reaching_edge
+from digitpad.recognition.preprocess import mnist_pixels
+from digitpad.recognition.strokes import render_strokes
+from digitpad.training.styles import add_style, thick_pen, with_writing_styles
 
 NINE = [[(190, 80), (140, 40), (90, 80), (140, 120), (190, 80), (190, 240)]]  # loop, straight stem
 

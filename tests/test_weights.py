@@ -1,4 +1,4 @@
-from digitpad.weights import partial_path, replace_atomically
+from digitpad.recognition.weights import partial_path, replace_atomically
 
 
 def test_partial_file_replaces_dest_in_one_step(tmp_path):

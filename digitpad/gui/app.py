@@ -6,19 +6,20 @@ from tkinter import filedialog, messagebox, ttk
 import numpy as np
 from PIL import Image, ImageTk
 
-from digitpad.data import describe_source, load_mnist
 from digitpad.gui.bars import ProbabilityBars
 from digitpad.gui.calibration import CalibrationDialog
 from digitpad.gui.pad import DrawingPad
 from digitpad.gui.text_window import show_text
 from digitpad.gui.training_dialog import TrainingDialog, training_job
 from digitpad.gui.worker import Worker
-from digitpad.network import summary
 from digitpad.paths import resolve_weights, shipped_weights, user_weights
-from digitpad.preprocess import BlankImageError, ImageError, open_image
-from digitpad.recognizer import Recognizer
+from digitpad.recognition.images import BlankImageError, ImageError, open_image
+from digitpad.recognition.network import summary
+from digitpad.recognition.recognizer import Recognizer, top_answer
+from digitpad.recognition.weights import WeightsError
 from digitpad.samples import add_sample, count_samples, delete_samples, read_sample_pixels, remove_sample, samples_dir
-from digitpad.weights import WeightsError
+from digitpad.training import TrainingUnavailable, require_tensorflow
+from digitpad.training.data import describe_source, load_mnist
 
 KIND_NAMES = {"mlp": "two-layer network", "cnn": "convolutional network"}
 NOT_SURE_BELOW = 0.5  # below this confidence the answer is "not sure", not a digit
@@ -46,7 +47,7 @@ class App:
         self.data_source = os.environ.get("DIGITPAD_MNIST", "")  # MNIST, as last chosen for training
         root.title("digitpad")
         root.minsize(560, 420)
-        self.kind = tk.StringVar(root, "mlp")  # which network: see digitpad.network
+        self.kind = tk.StringVar(root, "mlp")  # which network: see digitpad.recognition.network
         self.framed = tk.BooleanVar(root, True)
         self.live = tk.BooleanVar(root, True)
         self.status = tk.StringVar(root)
@@ -171,8 +172,7 @@ class App:
             self._show_answer("?", str(error))
             return
         probabilities = recognizer.probabilities_of_pixels(pixels[None])[0]
-        digit = int(probabilities.argmax())
-        confidence = float(probabilities[digit])
+        digit, confidence = top_answer(probabilities)
         if confidence < NOT_SURE_BELOW:
             self._show_answer("?", f"Not sure: maybe {digit} ({confidence:.0%})", probabilities, pixels)
         else:
@@ -334,6 +334,11 @@ class App:
             self.say(f"Deleted {count} samples. Model → Use shipped weights undoes an adaptation.")
 
     def adapt(self):
+        try:
+            require_tensorflow("adapting")
+        except TrainingUnavailable as error:
+            self.say(str(error), error=True)
+            return
         if self.recognizer is None or self._busy():
             self.say("Adapting needs weights and no training running.", error=True)
             return
@@ -345,7 +350,7 @@ class App:
             pixels, labels, _ = read_sample_pixels(samples_dir())
             report(f"Adapting to {len(labels)} samples: loading MNIST to mix in…")
             data = load_mnist(data_source or None)
-            from digitpad.training import adapt  # TensorFlow is imported here, off the Tk thread
+            from digitpad.training.train import adapt  # TensorFlow is imported here, off the Tk thread
 
             report("Adapting…")
             return adapt(data, start_from, pixels, labels, out)
@@ -374,6 +379,11 @@ class App:
 
     # -- training
     def open_training(self):
+        try:
+            require_tensorflow()
+        except TrainingUnavailable as error:
+            self.say(str(error), error=True)
+            return
         if self.training is not None and self.training.winfo_exists():
             self.training.deiconify()
             self.training.lift()

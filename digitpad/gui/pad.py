@@ -3,7 +3,7 @@ import tkinter as tk
 
 from PIL import ImageOps, ImageTk
 
-from digitpad.strokes import PAD_SIZE, PEN_WIDTH, recognition_image, render_strokes
+from digitpad.recognition.strokes import PAD_SIZE, PEN_WIDTH, recognition_image, render_strokes
 
 
 class DrawingPad(tk.Canvas):

@@ -4,9 +4,9 @@ import tkinter as tk
 from dataclasses import dataclass
 from tkinter import filedialog, ttk
 
-from digitpad.data import describe_source, load_mnist
 from digitpad.gui.placement import place_beside
 from digitpad.gui.worker import Worker
+from digitpad.training.data import describe_source, load_mnist
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ def training_job(settings, start_from, out, kind):
         report(f"Loading MNIST from {describe_source(settings.data or None)}…")
         data = load_mnist(settings.data or None)
         report("Starting TensorFlow…")
-        from digitpad.training import train  # TensorFlow is imported here, off the Tk thread
+        from digitpad.training.train import train  # TensorFlow is imported here, off the Tk thread
 
         # drawing the writing styles takes seconds before the first batch (styles.py)
         report("Preparing the augmented training images…" if settings.augment else "Training…")
@@ -154,14 +154,13 @@ class TrainingDialog(tk.Toplevel):
         done = (item.epoch + item.batch / item.batches) / item.epochs
         elapsed = time.monotonic() - self._started
         left = elapsed * (1 - done) / done if done > 0 else float("nan")
-        logs = item.logs
         self.numbers.set(
             f"epoch {item.epoch + 1}/{item.epochs}  batch {item.batch}/{item.batches}\n"
-            f"loss {logs.get('loss', float('nan')):.4f}  accuracy {logs.get('sparse_categorical_accuracy', 0):.2%}\n"
+            f"loss {item.loss:.4f}  accuracy {item.accuracy:.2%}\n"
             f"elapsed {_clock(elapsed)}  left {_clock(left)}"
         )
         if item.epoch_done:
-            self._history.append(logs)
+            self._history.append(item)
             self._draw_chart()
 
     def _draw_chart(self):
@@ -200,9 +199,9 @@ class _Chart:
         epochs = range(1, len(history) + 1)
         self.loss_axes.clear()
         self.accuracy_axes.clear()
-        self.loss_axes.plot(epochs, [h["loss"] for h in history], "o-", color="#d1651f", label="loss")
-        self.loss_axes.plot(epochs, [h["val_loss"] for h in history], "o--", color="#d1a01f", label="test loss")
-        self.accuracy_axes.plot(epochs, [h["val_sparse_categorical_accuracy"] for h in history], "s-",
+        self.loss_axes.plot(epochs, [h.loss for h in history], "o-", color="#d1651f", label="loss")
+        self.loss_axes.plot(epochs, [h.val_loss for h in history], "o--", color="#d1a01f", label="test loss")
+        self.accuracy_axes.plot(epochs, [h.val_accuracy for h in history], "s-",
                                 color="#1f6fd1", label="test accuracy")
         self.loss_axes.set_xlabel("epoch")
         self.loss_axes.set_ylabel("loss")

@@ -3,10 +3,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from digitpad.network import forward
 from digitpad.paths import resolve_weights
-from digitpad.preprocess import mnist_pixels
-from digitpad.weights import read_weights
+from digitpad.recognition.network import forward
+from digitpad.recognition.preprocess import mnist_pixels
+from digitpad.recognition.weights import read_weights
 
 # The app pipeline averages the network's answers for the framed digit and for it moved one
 # pixel up, down, left and right: an answer then hangs less on exactly where the framing put
@@ -16,7 +16,7 @@ SHIFTS = ((0, 0), (1, 0), (-1, 0), (0, 1), (0, -1))  # (rows, columns)
 
 @dataclass(frozen=True)
 class Recognizer:
-    weights: object  # digitpad.weights.Weights
+    weights: object  # digitpad.recognition.weights.Weights
     framed: bool = True  # MNIST-style framing; False gives the tutorial's pipeline alone
 
     @classmethod
@@ -51,9 +51,13 @@ class Recognizer:
 
     def predict(self, image):
         """(digit, confidence) for one image."""
-        probabilities = self.probabilities(image)
-        digit = int(probabilities.argmax())
-        return digit, float(probabilities[digit])
+        return top_answer(self.probabilities(image))
+
+
+def top_answer(probabilities):
+    """(digit, confidence): the most probable digit and its probability."""
+    digit = int(np.argmax(probabilities))
+    return digit, float(probabilities[digit])
 
 
 def shifted(images, rows, columns):

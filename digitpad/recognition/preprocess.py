@@ -8,77 +8,20 @@ Pure numpy + Pillow (recognising must not import TensorFlow). Two pipelines:
   and leaves out what is paper, not ink (paper.py): the desk around the sheet, the
   lines of ruled or squared paper.
 """
-import warnings
-from pathlib import Path
-
 import numpy as np
 from PIL import Image, ImageOps
 
-from digitpad.paper import border, find_desk, max_filter, paper_over, without_ruled_lines
+from digitpad.recognition.images import BlankImageError, open_image, scaled_size
+from digitpad.recognition.paper import border, find_desk, max_filter, paper_over, without_ruled_lines
 
 INK_THRESHOLD = 200  # tutorial: a grey level below 200 is ink
 SIZE = 28
 BOX = 20  # MNIST fits each digit into 20x20, then centres it in 28x28
 WORK_BOX = 80  # stroke widths are evened out at 4x the final size
 MNIST_STROKE_WIDTH = 1.84  # median stroke_width() of MNIST test digits (ink > 127), in px at 28x28
-MAX_SIDE = 1024  # larger photos are shrunk first: a digit needs no more
 MIN_CONTRAST = 32  # grey levels between the darkest and brightest 1%: less is a flat picture
 MIN_INK_FRACTION = 0.0005  # less ink than this is a blank image, not a digit
 SMALL_SIDE = 64  # px: the paper's light and the desk around it are estimated in the picture shrunk to this
-
-
-class ImageError(ValueError):
-    """An image that cannot be used, with a message fit for the user."""
-
-
-class BlankImageError(ImageError):
-    """The image holds no ink: there is no digit to recognise."""
-
-
-def open_image(source):
-    """Open a path or a PIL image as an upright greyscale 'L' image of dark ink on light paper.
-
-    Applies EXIF orientation, takes the first frame of an animation, puts transparency
-    on white, scales 16-bit grey to 8 bits and shrinks very large photos.
-    """
-    if isinstance(source, Image.Image):
-        return _normalise(source, "image")
-    path = Path(source)
-    if path.is_dir():
-        raise ImageError(f"{path} is a folder, not an image")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
-                return _normalise(image, path)
-    except FileNotFoundError:
-        raise ImageError(f"{path} does not exist") from None
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageError(f"{path} is too large to be a photo of a digit") from None
-    except (OSError, SyntaxError, ValueError) as error:  # what Pillow raises for bad files
-        raise ImageError(f"{path} is not an image digitpad can read ({error})") from None
-
-
-def _normalise(image, name):
-    image.seek(0)
-    image = ImageOps.exif_transpose(image)
-    image.draft("L", (MAX_SIDE, MAX_SIDE))  # JPEG: decode at a reduced size, fast
-    if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
-        image = _sixteen_bit_to_grey(image)
-    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
-        rgba = image.convert("RGBA")
-        image = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba)
-    grey = image.convert("L")
-    if grey.width < 1 or grey.height < 1:
-        raise ImageError(f"{name} has no pixels")
-    grey.thumbnail((MAX_SIDE, MAX_SIDE), Image.LANCZOS)
-    return grey
-
-
-def _sixteen_bit_to_grey(image):
-    pixels = np.asarray(image, dtype=np.float64)
-    top = 65535.0 if pixels.max() > 255 else 255.0
-    return Image.fromarray(np.clip(pixels * (255.0 / top), 0, 255).astype(np.uint8), "L")
 
 
 def tutorial_pixels(image):
@@ -116,9 +59,7 @@ def ink_mask(grey_image):
 
 
 def _shrink(grey_image):
-    scale = min(1.0, SMALL_SIDE / max(grey_image.size))
-    width, height = grey_image.size
-    return grey_image.resize((max(1, round(width * scale)), max(1, round(height * scale))), Image.BOX)
+    return grey_image.resize(scaled_size(*grey_image.size, min(SMALL_SIDE, max(grey_image.size))), Image.BOX)
 
 
 def frame(mask):
@@ -142,9 +83,7 @@ def crop_to_ink(mask):
 def fit_mask(mask, box):
     """Scale a mask so its longer side is `box` px (aspect kept), anti-aliased: an 'L' image."""
     height, width = mask.shape
-    scale = box / max(height, width)
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    return Image.fromarray(mask.astype(np.uint8) * 255).resize(size, Image.LANCZOS)
+    return Image.fromarray(mask.astype(np.uint8) * 255).resize(scaled_size(width, height, box), Image.LANCZOS)
 
 
 def stroke_width(mask):

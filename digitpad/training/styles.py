@@ -10,12 +10,12 @@ whose loops fill up in a photo: MNIST has none of those either.
 import numpy as np
 from PIL import Image, ImageDraw
 
-from digitpad.paper import max_filter
-from digitpad.preprocess import (
+from digitpad.recognition.images import BlankImageError, scaled_size
+from digitpad.recognition.paper import max_filter
+from digitpad.recognition.preprocess import (
     BOX,
     MNIST_STROKE_WIDTH,
     SIZE,
-    BlankImageError,
     centre_by_mass,
     crop_to_ink,
     frame,
@@ -149,7 +149,6 @@ def _reframe(digit):
     digit = crop_to_ink(digit)
     height, width = digit.shape
     if max(height, width) > BOX + 2:  # MNIST's 20x20 box plus its anti-aliased rim
-        scale = (BOX + 2) / max(height, width)
-        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        size = scaled_size(width, height, BOX + 2)
         digit = np.asarray(Image.fromarray(digit).resize(size, Image.LANCZOS)).clip(0, 1)
     return centre_by_mass(digit)

@@ -3,8 +3,8 @@ import warnings
 
 import keras
 
-from digitpad.network import CLASSES, CONV_FILTERS, HIDDEN_UNITS, IMAGE_SIZE, KERNEL
-from digitpad.weights import WeightsError
+from digitpad.recognition.network import CLASSES, CONV_FILTERS, HIDDEN_UNITS, IMAGE_SIZE, KERNEL
+from digitpad.recognition.weights import WeightsError
 
 
 def build_model(kind="mlp", optimizer="adam"):

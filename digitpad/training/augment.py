@@ -9,7 +9,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from digitpad.styles import with_writing_styles
+from digitpad.training.styles import with_writing_styles
 
 ROTATION = 10 / 360  # fraction of a full turn: +-10 degrees
 SHEAR = 0.1

@@ -7,7 +7,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-from digitpad.network import LAYERS, kind_of
+from digitpad.recognition.network import LAYERS, kind_of
 
 
 class WeightsError(Exception):

@@ -15,8 +15,8 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from digitpad.model import build_model, load_weights_into
-from digitpad.weights import partial_path, replace_atomically, write_attributes
+from digitpad.recognition.weights import partial_path, replace_atomically, write_attributes
+from digitpad.training.models import build_model, load_weights_into
 
 ACCURACY = "sparse_categorical_accuracy"
 VAL_ACCURACY = f"val_{ACCURACY}"
@@ -31,7 +31,10 @@ class Progress:
     epochs: int
     batch: int  # batches done in this epoch
     batches: int  # batches per epoch
-    logs: dict  # running loss and accuracy; at the end of an epoch also val_ ones
+    loss: float  # running loss and accuracy on this epoch's training batches
+    accuracy: float
+    val_loss: float | None = None  # on MNIST test, at the end of an epoch
+    val_accuracy: float | None = None
     epoch_done: bool = False
 
 
@@ -125,7 +128,7 @@ def _training_input(x, y, batch_size, augment, seed, kind):
     """model.fit's training arguments: plain arrays as the tutorial, or an augmented dataset."""
     if not augment:
         return {"x": x, "y": y, "batch_size": batch_size}
-    from digitpad.augment import THICK_PENS, augmented_dataset
+    from digitpad.training.augment import THICK_PENS, augmented_dataset
 
     dataset = augmented_dataset(x, y, batch_size, seed, thick_pens=THICK_PENS[kind])
     return {"x": dataset, "shuffle": False}  # the dataset shuffles
@@ -193,7 +196,9 @@ class _Reporter(keras.callbacks.Callback):
         batches = self.params["steps"]
         if now - self._last_report >= REPORT_INTERVAL or batch + 1 == batches:
             self._last_report = now
-            self._on_progress(Progress(self._epoch, self.epochs, batch + 1, batches, _floats(logs)))
+            logs = _floats(logs)
+            self._on_progress(Progress(self._epoch, self.epochs, batch + 1, batches,
+                                       logs.get("loss", float("nan")), logs.get(ACCURACY, float("nan"))))
 
     def on_epoch_end(self, epoch, logs=None):
         if self._cancel.is_set():
@@ -210,7 +215,9 @@ class _Reporter(keras.callbacks.Callback):
             )
         )
         steps = self.params["steps"]
-        self._on_progress(Progress(epoch, self.epochs, steps, steps, logs, epoch_done=True))
+        record = self.history[-1]
+        self._on_progress(Progress(epoch, self.epochs, steps, steps, record.loss, record.accuracy,
+                                   record.val_loss, record.val_accuracy, epoch_done=True))
 
 
 def _floats(logs):
@@ -271,8 +278,8 @@ def adapt(data, start_from, pixels, labels, out, *, recipe=None, seed=None, on_p
     adapted from (when that file is still there): the user's samples are all kept, and adapting
     again and again then forgets no more of MNIST than adapting once.
     """
-    from digitpad.augment import augmented_dataset
-    from digitpad.recognizer import Recognizer
+    from digitpad.recognition.recognizer import Recognizer
+    from digitpad.training.augment import augmented_dataset
 
     started = time.monotonic()
     if seed is not None:

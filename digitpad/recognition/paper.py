@@ -9,6 +9,8 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from PIL import Image
 
+from digitpad.recognition.images import scaled_size
+
 LINE_SPAN = 0.9  # a ruled line is ink across nearly the whole picture...
 LINE_EDGE = 0.2  # (a found line's rows: ink across a fifth of it, its anti-aliased edges too)
 MAX_LINE_WIDTH = 0.02  # ...and thin: at most this share of the picture's height (2 px at least)
@@ -142,10 +144,9 @@ def without_ruled_lines(mask):
     if mask.any(axis=0).mean() < LINE_SPAN and mask.any(axis=1).mean() < LINE_SPAN:
         return mask  # no ink in many rows and many columns: nothing runs across
     height, width = mask.shape
-    scale = LINE_SEARCH_SIDE / max(height, width)
-    if scale >= 1:
+    if max(height, width) <= LINE_SEARCH_SIDE:
         return mask & ~_uncrossed_lines(mask)
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    size = scaled_size(width, height, LINE_SEARCH_SIDE)
     small = np.asarray(Image.fromarray(mask.astype(np.uint8) * 255).resize(size, Image.BOX)) >= 64
     lines = _uncrossed_lines(small)
     if not lines.any():

@@ -85,6 +85,12 @@ def _read_npz(path):
 
 
 def _download():
+    from digitpad.training import TrainingUnavailable, require_tensorflow
+
+    try:
+        require_tensorflow("downloading MNIST")
+    except TrainingUnavailable as error:
+        raise DataError(f"{error}; or pass --data with a folder of the four IDX files or an mnist.npz") from None
     import keras  # only here: the download path needs Keras, local files do not
 
     try:

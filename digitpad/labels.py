@@ -1,0 +1,84 @@
+"""The one reader of labels.csv (file,label): the user's samples and `evaluate --images` use it.
+
+Each row that cannot be used is skipped with a reason; the rest are read. Accepts a UTF-8
+byte-order mark, CRLF line ends, quoted fields and a missing header.
+"""
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+LABELS = "labels.csv"
+MAX_BYTES = 16 * 1024 * 1024  # a labels.csv of 100 000 samples is about 3 MB
+MAX_FIELD = 4096  # characters: longer is no file name
+DIGIT = re.compile(r"[0-9]")  # ASCII only: str.isdigit() also accepts "³"
+NUMBER = re.compile(r"[0-9]+")
+
+
+class LabelsError(Exception):
+    """A labels.csv that cannot be read at all, with a message naming the file."""
+
+
+@dataclass
+class LabelRows:
+    rows: list = field(default_factory=list)  # (path inside the folder, label as written)
+    skipped: list = field(default_factory=list)  # why a row was not used
+
+
+def read_labels(folder, pattern=DIGIT):
+    """The usable rows of folder/labels.csv whose label fully matches `pattern`.
+
+    A file named in a row is always taken from the folder itself (never from elsewhere).
+    Raises LabelsError when the table is missing, not a regular file, too large or unreadable.
+    """
+    folder = Path(folder)
+    table = folder / LABELS
+    raw = _read_table(table)
+    result = LabelRows()
+    for number, line in enumerate(raw.splitlines(), start=1):
+        if number == 1 and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            result.skipped.append(f"{table} line {number}: not UTF-8 text")
+            continue
+        if not text.strip():
+            continue
+        try:
+            row = next(csv.reader([text]))
+        except csv.Error as error:
+            result.skipped.append(f"{table} line {number}: {error}")
+            continue
+        if number == 1 and len(row) >= 2 and row[0].strip().lower() == "file" and row[1].strip().lower() == "label":
+            continue  # the header
+        reason = _problem(row, pattern)
+        if reason:
+            result.skipped.append(f"{table} line {number}: {reason}")
+            continue
+        result.rows.append((folder / Path(row[0].strip()).name, row[1].strip()))
+    return result
+
+
+def _read_table(table):
+    try:
+        if not table.is_file():
+            raise LabelsError(f"{table.parent}: no {LABELS} (file,label)")
+        if table.stat().st_size > MAX_BYTES:
+            raise LabelsError(f"{table}: larger than {MAX_BYTES // 2**20} MB, not a table of labels")
+        with open(table, "rb") as f:
+            return f.read(MAX_BYTES + 1)
+    except OSError as error:
+        raise LabelsError(f"{table}: cannot read ({error.strerror or error})") from error
+
+
+def _problem(row, pattern):
+    if len(row) < 2:
+        return "not 'file,label'"
+    name, label = row[0].strip(), row[1].strip()
+    if not name or len(name) > MAX_FIELD or Path(name).name in ("", ".", ".."):
+        return "no usable file name"
+    if len(label) > MAX_FIELD or not pattern.fullmatch(label):
+        shown = label if len(label) <= 20 else label[:20] + "…"
+        return f"label {shown!r} is not {'a digit 0-9' if pattern is DIGIT else 'a number of digits 0-9'}"
+    return None

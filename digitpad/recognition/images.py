@@ -1,0 +1,68 @@
+"""Opening image files as upright greyscale pictures, with a clear error for anything else."""
+import warnings
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps
+
+MAX_SIDE = 1024  # larger photos are shrunk first: a digit needs no more
+
+
+class ImageError(ValueError):
+    """An image that cannot be used, with a message fit for the user."""
+
+
+class BlankImageError(ImageError):
+    """The image holds no ink: there is no digit to recognise."""
+
+
+def open_image(source):
+    """Open a path or a PIL image as an upright greyscale 'L' image of dark ink on light paper.
+
+    Applies EXIF orientation, takes the first frame of an animation, puts transparency
+    on white, scales 16-bit grey to 8 bits and shrinks very large photos.
+    """
+    if isinstance(source, Image.Image):
+        return _normalise(source, "image")
+    path = Path(source)
+    if path.is_dir():
+        raise ImageError(f"{path} is a folder, not an image")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                return _normalise(image, path)
+    except FileNotFoundError:
+        raise ImageError(f"{path} does not exist") from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageError(f"{path} is too large to be a photo of a digit") from None
+    except (OSError, SyntaxError, ValueError) as error:  # what Pillow raises for bad files
+        raise ImageError(f"{path} is not an image digitpad can read ({error})") from None
+
+
+def _normalise(image, name):
+    image.seek(0)
+    image = ImageOps.exif_transpose(image)
+    image.draft("L", (MAX_SIDE, MAX_SIDE))  # JPEG: decode at a reduced size, fast
+    if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        image = _sixteen_bit_to_grey(image)
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        image = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba)
+    grey = image.convert("L")
+    if grey.width < 1 or grey.height < 1:
+        raise ImageError(f"{name} has no pixels")
+    grey.thumbnail((MAX_SIDE, MAX_SIDE), Image.LANCZOS)
+    return grey
+
+
+def _sixteen_bit_to_grey(image):
+    pixels = np.asarray(image, dtype=np.float64)
+    top = 65535.0 if pixels.max() > 255 else 255.0
+    return Image.fromarray(np.clip(pixels * (255.0 / top), 0, 255).astype(np.uint8), "L")
+
+
+def scaled_size(width, height, longest):
+    """(width, height) scaled so that the longer side is `longest`, aspect kept, at least 1 px each."""
+    scale = longest / max(width, height)
+    return max(1, round(width * scale)), max(1, round(height * scale))

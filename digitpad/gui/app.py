@@ -16,6 +16,7 @@ from digitpad.paths import resolve_weights, shipped_weights, user_weights
 from digitpad.recognition.images import BlankImageError, ImageError, open_image
 from digitpad.recognition.network import summary
 from digitpad.recognition.recognizer import Recognizer, top_answer
+from digitpad.recognition.strokes import pixels_from_strokes
 from digitpad.recognition.weights import WeightsError
 from digitpad.samples import add_sample, count_samples, delete_samples, read_sample_pixels, remove_sample, samples_dir
 from digitpad.training import TrainingUnavailable, require_tensorflow
@@ -162,9 +163,13 @@ class App:
             return
         framed = self.framed.get()
         recognizer = Recognizer(self.recognizer.weights, framed=framed)
-        image = self.pad.recognition_image() if framed else self.pad.image()  # the tutorial's pipeline: the pad as it is
         try:
-            pixels = recognizer.pixels(image)
+            if not framed:  # the tutorial's pipeline: the pad or the photo as it is
+                pixels = recognizer.pixels(self.pad.image())
+            elif self.pad.photo is not None:
+                pixels = recognizer.pixels(self.pad.photo)
+            else:
+                pixels = pixels_from_strokes(self.pad.strokes)
         except BlankImageError:
             self._show_answer("–", "No digit found: the picture is blank")
             return

@@ -36,3 +36,11 @@ def recognition_image(strokes):
     """The strokes drawn again for recognising them: a small digit drawn with the pad's pen
     fills its loops (an 8 becomes a blob); drawn with a pen thinner in proportion, it keeps them."""
     return render_strokes(strokes, pen=recognition_pen(strokes))
+
+
+def pixels_from_strokes(strokes):
+    """What the network sees for a drawing on the pad: 28x28 floats in 0..1, ink = 1
+    (raises BlankImageError when there is no ink)."""
+    from digitpad.recognition.preprocess import mnist_pixels
+
+    return mnist_pixels(recognition_image(strokes))

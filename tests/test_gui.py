@@ -3,6 +3,7 @@ import gc
 import time
 import tkinter as tk
 from tkinter import font as tkfont
+from tkinter import ttk
 
 import numpy as np
 import pytest
@@ -277,15 +278,15 @@ def test_corrections_keep_samples_and_adapting_uses_them(app, mnist_dir, monkeyp
     assert app.samples_text.get() == "2 samples kept"
 
     app.data_source = str(mnist_dir)
-    app.adapt()
-    pump(app.root, lambda: not app.adaptation.running())
+    app.handwriting.adapt()
+    pump(app.root, lambda: not app.jobs.busy())
     assert "Adapted in" in app.status.get()
     shipped_accuracy = f"{read_weights(SHIPPED_WEIGHTS).test_accuracy:.2%}"
     assert f"MNIST test {shipped_accuracy} → " in app.status.get()  # what adapting cost, from the weights used before
     assert app.recognizer.weights.path == user_weights()
 
     monkeypatch.setattr("tkinter.messagebox.askyesno", lambda *args, **options: True)
-    app.forget_samples()
+    app.handwriting.forget_samples()
     assert app.samples_text.get() == "" and read_samples(samples_dir()).labels == []
 
 
@@ -319,8 +320,8 @@ def test_switching_to_the_convolutional_network(app):
 def test_teaching_asks_for_each_digit_with_skip_and_back(app):
     from digitpad.samples import read_samples, samples_dir
 
-    app.teach()
-    dialog = app.calibration
+    app.handwriting.teach()
+    dialog = app.handwriting.calibration
     assert dialog.prompt.get() == "Draw a 0"
     dialog.keep_button.invoke()  # nothing drawn yet
     assert "empty" in dialog.detail.get() and dialog.step == 0
@@ -343,9 +344,52 @@ def test_dialogs_open_beside_the_window_but_on_the_screen(app, root):
     root.geometry(f"+{root.winfo_screenwidth() - root.winfo_width() - 20}+0")  # the window near the right edge
     root.update()
     app.open_training()
-    app.teach()
-    for dialog in (app.training, app.calibration):
+    app.handwriting.teach()
+    for dialog in (app.training, app.handwriting.calibration):
         dialog.update()
         right, bottom = dialog.winfo_x() + dialog.winfo_width(), dialog.winfo_y() + dialog.winfo_height()
         assert right == dialog.winfo_screenwidth()  # on the screen, and as far from the pad as it can be
         assert bottom <= dialog.winfo_screenheight()
+
+
+def test_every_shortcut_in_the_help_is_bound_and_shown_in_its_menu(app):
+    from digitpad.gui.commands import COMMANDS, shortcut_rows
+
+    help_keys = [keys for keys, _ in shortcut_rows()]
+    for command in COMMANDS:
+        for sequence in command.keys:
+            assert app.root.bind(sequence), f"{sequence} is not bound"
+        if command.accelerator:
+            assert command.accelerator in help_keys
+    menubar = app.root.nametowidget(app.root["menu"])
+    shown = {}
+    for index in range(menubar.index("end") + 1):
+        if menubar.type(index) != "cascade":
+            continue
+        menu = app.root.nametowidget(menubar.entrycget(index, "menu"))
+        for item in range(menu.index("end") + 1):
+            if menu.type(item) != "separator":
+                shown[menu.entrycget(item, "label")] = menu.entrycget(item, "accelerator")
+    for command in COMMANDS:
+        if command.menu and command.action:
+            assert shown[command.label] == command.accelerator
+
+
+def test_ctrl_l_switches_live_recognition_like_its_menu_item(app):
+    assert app.live.get()
+    app.root.event_generate("<Control-l>")
+    app.root.update()
+    assert not app.live.get()
+    draw(app.pad, [dense(s) for s in DRAWN_DIGITS[7]])
+    assert app.answer.get() == "–"
+
+
+def test_keyboard_shortcuts_are_a_two_column_table(app):
+    window = app.show_shortcuts()
+    window.update()
+    (table,) = [child for child in window.winfo_children() if isinstance(child, ttk.Frame)]
+    columns = {int(child.grid_info()["column"]) for child in table.winfo_children()}
+    assert columns == {0, 1}
+    lefts = [child.winfo_x() for child in table.winfo_children() if int(child.grid_info()["column"]) == 1]
+    assert len(set(lefts)) == 1  # the descriptions line up
+    window.destroy()

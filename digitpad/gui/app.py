@@ -7,35 +7,25 @@ import numpy as np
 from PIL import Image, ImageTk
 
 from digitpad.gui.bars import ProbabilityBars
-from digitpad.gui.calibration import CalibrationDialog
+from digitpad.gui.commands import COMMANDS, DIGIT_KEYS, MENUS, shortcut_rows
+from digitpad.gui.handwriting import Handwriting
+from digitpad.gui.jobs import JobSlot
 from digitpad.gui.pad import DrawingPad
-from digitpad.gui.text_window import show_text
+from digitpad.gui.text_window import show_table, show_text
 from digitpad.gui.training_dialog import TrainingDialog, training_job
-from digitpad.gui.worker import Worker
 from digitpad.paths import resolve_weights, shipped_weights, user_weights
 from digitpad.recognition.images import BlankImageError, ImageError, open_image
 from digitpad.recognition.network import summary
 from digitpad.recognition.recognizer import Recognizer, top_answer
 from digitpad.recognition.strokes import pixels_from_strokes
 from digitpad.recognition.weights import WeightsError
-from digitpad.samples import add_sample, count_samples, delete_samples, read_sample_pixels, remove_sample, samples_dir
 from digitpad.training import TrainingUnavailable, require_tensorflow
-from digitpad.training.data import describe_source, load_mnist
+from digitpad.training.data import describe_source
 
 KIND_NAMES = {"mlp": "two-layer network", "cnn": "convolutional network"}
 NOT_SURE_BELOW = 0.5  # below this confidence the answer is "not sure", not a digit
 PREVIEW_SCALE = 4  # "what the model sees": 28x28 shown at 112x112
 IMAGE_TYPES = [("Images", "*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff"), ("All files", "*")]
-SHORTCUTS = """Draw with the left mouse button.
-Return          Recognize
-Escape, Delete  Clear
-Ctrl+Z          Undo the last stroke
-Ctrl+O          Open a photo…
-Ctrl+S          Save the drawing as PNG…
-Ctrl+T          Train the model…
-Ctrl+L          Toggle live recognition
-0 … 9           The right answer: keeps the drawing as your sample
-Ctrl+Q          Quit"""
 
 
 class App:
@@ -43,8 +33,8 @@ class App:
         self.root = root
         self.recognizer = None
         self.training = None  # the TrainingDialog while it exists
-        self.adaptation = None  # the Worker while adapting
-        self.calibration = None  # the CalibrationDialog while it exists
+        self.jobs = JobSlot(root)  # the training or the adaptation running in the background
+        self.handwriting = Handwriting(self)
         self.data_source = os.environ.get("DIGITPAD_MNIST", "")  # MNIST, as last chosen for training
         root.title("digitpad")
         root.minsize(560, 420)
@@ -57,38 +47,45 @@ class App:
         self._bind_keys()
         root.protocol("WM_DELETE_WINDOW", self.quit)
         self.use_weights(resolve_weights(weights), quiet=True)
-        self._show_sample_count()
+        self.handwriting.show_count()
 
     # -- layout
+    @property
+    def actions(self):
+        """What each command of commands.COMMANDS runs."""
+        handwriting = self.handwriting
+        return {
+            "recognize": self.recognize, "clear": self.clear, "undo": self.undo, "open_photo": self.open_photo,
+            "save_drawing": self.save_drawing, "quit": self.quit, "open_training": self.open_training,
+            "load_weights": self.load_weights, "use_shipped_weights": self.use_shipped_weights,
+            "show_summary": self.show_summary, "teach": handwriting.teach, "adapt": handwriting.adapt,
+            "forget_samples": handwriting.forget_samples, "framing": self.recognize, "live": lambda: None,
+            "show_shortcuts": self.show_shortcuts, "show_about": self.show_about,
+        }
+
     def _build_menus(self):
         menubar = tk.Menu(self.root)
-        file = tk.Menu(menubar, tearoff=False)
-        file.add_command(label="Open…", accelerator="Ctrl+O", command=self.open_photo)
-        file.add_command(label="Save drawing as PNG…", accelerator="Ctrl+S", command=self.save_drawing)
-        file.add_separator()
-        file.add_command(label="Quit", accelerator="Ctrl+Q", command=self.quit)
-        model = tk.Menu(menubar, tearoff=False)
-        model.add_command(label="Train…", accelerator="Ctrl+T", command=self.open_training)
-        model.add_command(label="Load weights…", command=self.load_weights)
-        model.add_command(label="Use shipped weights",
-                          command=lambda: self.use_weights(shipped_weights(self.kind.get())))
-        model.add_command(label="Model summary", command=self.show_summary)
-        model.add_command(label="Teach digitpad your handwriting…", command=self.teach)
-        model.add_command(label="Adapt to my handwriting", command=self.adapt)
-        model.add_command(label="Forget my samples", command=self.forget_samples)
+        menus = {name: tk.Menu(menubar, tearoff=False) for name in MENUS}
+        actions = self.actions
+        for command in COMMANDS:
+            if not command.menu:
+                continue
+            menu = menus[command.menu]
+            if not command.action:
+                menu.add_separator()
+            elif command.toggles:
+                menu.add_checkbutton(label=command.label, accelerator=command.accelerator,
+                                     variable=getattr(self, command.toggles), command=actions[command.action])
+            else:
+                menu.add_command(label=command.label, accelerator=command.accelerator,
+                                 command=actions[command.action])
+        model = menus["Model"]
         model.add_separator()
         for kind, label in KIND_NAMES.items():
             model.add_radiobutton(label=label.capitalize(), value=kind, variable=self.kind,
                                   command=lambda: self.use_weights(resolve_weights(kind=self.kind.get())))
-        view = tk.Menu(menubar, tearoff=False)
-        view.add_checkbutton(label="Framing (MNIST-style centring)", variable=self.framed, command=self.recognize)
-        view.add_checkbutton(label="Live recognition", accelerator="Ctrl+L", variable=self.live)
-        help_ = tk.Menu(menubar, tearoff=False)
-        help_.add_command(label="Keyboard shortcuts", accelerator="F1",
-                          command=lambda: messagebox.showinfo("Keyboard shortcuts", SHORTCUTS, parent=self.root))
-        help_.add_command(label="About", command=self.show_about)
-        for label, menu in (("File", file), ("Model", model), ("View", view), ("Help", help_)):
-            menubar.add_cascade(label=label, menu=menu)
+        for name in MENUS:
+            menubar.add_cascade(label=name, menu=menus[name])
         self.model_menu = model
         self.root.configure(menu=menubar)
 
@@ -119,7 +116,7 @@ class App:
         ttk.Label(right, text="What the model sees", foreground="#555").grid(row=1, column=2, sticky="e")
         ttk.Label(right, text="Wrong? Click the right digit or press its key.", foreground="#555").grid(
             row=3, column=0, columnspan=3, sticky="w", pady=(4, 0))
-        self.bars = ProbabilityBars(right, on_choose=self.correct)
+        self.bars = ProbabilityBars(right, on_choose=lambda digit: self.handwriting.correct(digit))
         self.bars.grid(row=2, column=0, columnspan=3, sticky="w", pady=(6, 0))
         self._preview_tk = None
         self._show_preview(None)
@@ -139,18 +136,27 @@ class App:
         ttk.Button(self.banner, text="Train now…", command=self.open_training).pack(side="right")
 
     def _bind_keys(self):
-        keys = {
-            "<Return>": self.recognize, "<KP_Enter>": self.recognize, "<Escape>": self.clear, "<Delete>": self.clear,
-            "<Control-z>": self.undo, "<Control-o>": self.open_photo, "<Control-s>": self.save_drawing,
-            "<Control-t>": self.open_training, "<Control-q>": self.quit, "<F1>": lambda: messagebox.showinfo(
-                "Keyboard shortcuts", SHORTCUTS, parent=self.root),
-            "<Control-l>": lambda: self.live.set(not self.live.get()),
-        }
-        for sequence, action in keys.items():
-            self.root.bind(sequence, lambda event, action=action: action())
-        for digit in range(10):
-            for sequence in (f"<Key-{digit}>", f"<KP_{digit}>"):
-                self.root.bind(sequence, lambda event, digit=digit: self.correct(digit))
+        actions = self.actions
+        for command in (command for command in COMMANDS if command.keys):
+            action = self._toggle(command.toggles, actions[command.action]) if command.toggles else actions[command.action]
+            for sequence in command.keys:
+                self.root.bind(sequence, lambda event, action=action: action())
+        for sequence in DIGIT_KEYS:
+            digit = int(sequence.strip("<>").split("-")[-1].removeprefix("KP_"))
+            self.root.bind(sequence, lambda event, digit=digit: self.handwriting.correct(digit))
+
+    def _toggle(self, name, then):
+        """An action that switches the BooleanVar self.<name>, then runs `then` (as its menu item does)."""
+        variable = getattr(self, name)
+
+        def toggle():
+            variable.set(not variable.get())
+            then()
+
+        return toggle
+
+    def show_shortcuts(self):
+        return show_table(self.root, "Keyboard shortcuts", shortcut_rows())
 
     # -- recognising
     def recognize(self):
@@ -272,6 +278,9 @@ class App:
         )
         self.banner.pack(fill="x", before=self.body)
 
+    def use_shipped_weights(self):
+        self.use_weights(shipped_weights(self.kind.get()))
+
     def load_weights(self):
         path = filedialog.askopenfilename(parent=self.root, title="Load weights",
                                           filetypes=[("Keras weights", "*.weights.h5"), ("All files", "*")])
@@ -289,99 +298,6 @@ class App:
                             "A two-layer network (784-128-10) trained on MNIST, after the tutorial "
                             "两层全连接神经网络实现手写数字识别.", parent=self.root)
 
-    # -- the user's own handwriting
-    def correct(self, digit):
-        """Keep what is on the pad as an example of `digit`, for Model -> Adapt to my handwriting."""
-        if self.keep_sample(digit) is not None:
-            self.say(f"Kept as a {digit}. Model → Adapt to my handwriting learns from your samples.")
-
-    def keep_sample(self, digit):
-        """Store the pad's picture as a sample of digit; its path, or None if there was nothing to keep."""
-        if self.pad.is_blank():
-            self.say("Draw a digit first, then click or type its right value.")
-            return None
-        try:
-            path = add_sample(samples_dir(), self.pad.recognition_image(), digit)
-        except OSError as error:
-            self.say(f"Cannot keep the sample: {error}", error=True)
-            return None
-        self._show_sample_count()
-        return path
-
-    def teach(self):
-        """A short calibration: each digit a few times on the pad."""
-        if self.calibration is not None and self.calibration.winfo_exists():
-            self.calibration.lift()
-            return
-        self.clear()
-        self.calibration = CalibrationDialog(self.root, keep=self._keep_and_clear, forget=self._forget_sample,
-                                             adapt=self.adapt)
-
-    def _keep_and_clear(self, digit):
-        path = self.keep_sample(digit)
-        if path is not None:
-            self.clear()
-        return path
-
-    def _forget_sample(self, path):
-        remove_sample(samples_dir(), path)
-        self._show_sample_count()
-
-    def _show_sample_count(self):
-        count = count_samples(samples_dir())
-        self.samples_text.set(f"{count} sample{'s' * (count != 1)} kept" if count else "")
-
-    def forget_samples(self):
-        count = count_samples(samples_dir())
-        if count and messagebox.askyesno("Forget my samples", f"Delete the {count} kept samples?", parent=self.root):
-            delete_samples(samples_dir())
-            self._show_sample_count()
-            self.say(f"Deleted {count} samples. Model → Use shipped weights undoes an adaptation.")
-
-    def adapt(self):
-        try:
-            require_tensorflow("adapting")
-        except TrainingUnavailable as error:
-            self.say(str(error), error=True)
-            return
-        if self.recognizer is None or self._busy():
-            self.say("Adapting needs weights and no training running.", error=True)
-            return
-        start_from = self.recognizer.weights.path
-        out = user_weights(self.recognizer.weights.kind)
-        data_source = self.data_source
-
-        def job(report, cancel):
-            pixels, labels, _ = read_sample_pixels(samples_dir())
-            report(f"Adapting to {len(labels)} samples: loading MNIST to mix in…")
-            data = load_mnist(data_source or None)
-            from digitpad.training.train import adapt  # TensorFlow is imported here, off the Tk thread
-
-            report("Adapting…")
-            return adapt(data, start_from, pixels, labels, out)
-
-        self.adaptation = Worker(self.root, job, on_report=self._adapt_progress, on_done=self._adapted,
-                                 on_error=lambda error: self.say(f"Adapting failed, weights unchanged: {error}", True))
-
-    def _adapt_progress(self, item):
-        if isinstance(item, str):
-            self.say(item)
-        else:
-            self.say(f"Adapting… epoch {item.epoch + 1}/{item.epochs}, batch {item.batch}/{item.batches}")
-
-    def _adapted(self, result):
-        self.use_weights(result.out)
-        mnist = f"{result.mnist_after:.2%}"
-        if result.mnist_before is not None:
-            mnist = f"{result.mnist_before:.2%} → {mnist}"
-        self.say(f"Adapted in {result.seconds:.0f} s: your samples {result.samples_before:.0%} → "
-                 f"{result.samples_after:.0%} right; MNIST test {mnist}. "
-                 "Model → Use shipped weights undoes it.")
-
-    def _busy(self):
-        training = self.training is not None and self.training.winfo_exists() and self.training.running()
-        return training or (self.adaptation is not None and self.adaptation.running())
-
     # -- training
     def open_training(self):
         try:
@@ -393,11 +309,12 @@ class App:
             self.training.deiconify()
             self.training.lift()
             return
-        if self._busy():
+        if self.jobs.busy():
             self.say("Wait until the adaptation has finished.", error=True)
             return
         self.training = TrainingDialog(self.root, data_source=self.data_source,
-                                       make_job=self._training_job, on_finished=self._training_finished)
+                                       make_job=self._training_job, on_finished=self._training_finished,
+                                       jobs=self.jobs)
 
     def _training_job(self, settings):
         self.data_source = settings.data
@@ -420,12 +337,9 @@ class App:
 
     def quit(self):
         """Quit; a running training is cancelled first so that no weights are lost."""
-        if self._busy():
-            self.say("Stopping the training before quitting…")
-            if self.training is not None and self.training.winfo_exists():
-                self.training.cancel()
-            if self.adaptation is not None:
-                self.adaptation.cancel.set()
+        if self.jobs.busy():
+            self.say(f"Stopping the {self.jobs.name} before quitting…")
+            self.jobs.cancel()
             self.root.after(100, self.quit)
             return
         self.root.destroy()

@@ -19,3 +19,20 @@ def show_text(parent, title, text):
     close.focus_set()
     window.bind("<Escape>", lambda event: window.destroy())
     return window
+
+
+def show_table(parent, title, rows):
+    """Show (left, right) rows as a two-column table in its own window; returns the window."""
+    window = tk.Toplevel(parent)
+    window.title(title)
+    window.transient(parent)
+    table = ttk.Frame(window, padding=12)
+    table.pack(fill="both", expand=True)
+    for row, (left, right) in enumerate(rows):
+        ttk.Label(table, text=left, font="TkFixedFont").grid(row=row, column=0, sticky="w", padx=(0, 16), pady=1)
+        ttk.Label(table, text=right).grid(row=row, column=1, sticky="w", pady=1)
+    close = ttk.Button(window, text="Close", command=window.destroy)
+    close.pack(pady=(0, 10))
+    close.focus_set()
+    window.bind("<Escape>", lambda event: window.destroy())
+    return window

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from tkinter import filedialog, ttk
 
 from digitpad.gui.placement import place_beside
-from digitpad.gui.worker import Worker
 from digitpad.training.data import describe_source, load_mnist
 
 
@@ -37,11 +36,12 @@ def training_job(settings, start_from, out, kind):
 class TrainingDialog(tk.Toplevel):
     """make_job(settings) gives the work to run in a Worker; on_finished(result or exception) when it ends."""
 
-    def __init__(self, master, *, data_source, make_job, on_finished):
+    def __init__(self, master, *, data_source, make_job, on_finished, jobs):
         super().__init__(master)
         self.title("digitpad — train the model")
         self.resizable(False, False)
         self.worker = None
+        self._jobs = jobs
         self._make_job, self._on_finished = make_job, on_finished
         self._started = None
         self._history = []
@@ -117,14 +117,17 @@ class TrainingDialog(tk.Toplevel):
         if settings.epochs < 1 or settings.batch_size < 1:
             self.status.set("Epochs and batch size must be at least 1.")
             return
+        if self._jobs.busy():
+            self.status.set(f"Wait until the {self._jobs.name} has finished.")
+            return
         for child in self._form.winfo_children():
             if isinstance(child, (ttk.Entry, ttk.Button, ttk.Checkbutton)):
                 child.state(["disabled"])
         self.cancel_button.state(["!disabled"])
         self._started = time.monotonic()
         self.epoch_bar.configure(maximum=settings.epochs, value=0)
-        self.worker = Worker(self, self._make_job(settings), on_report=self._report,
-                             on_done=self._finished, on_error=self._finished)
+        self.worker = self._jobs.start("training", self._make_job(settings), widget=self, on_report=self._report,
+                                       on_done=self._finished, on_error=self._finished)
 
     def running(self):
         return self.worker is not None and self.worker.running()

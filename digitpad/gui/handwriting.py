@@ -1,0 +1,107 @@
+"""The user's own handwriting: corrections kept as samples, the Teach dialog, adapting."""
+from tkinter import messagebox
+
+from digitpad.gui.calibration import CalibrationDialog
+from digitpad.paths import user_weights
+from digitpad.samples import add_sample, count_samples, delete_samples, read_sample_pixels, remove_sample, samples_dir
+from digitpad.training import TrainingUnavailable, require_tensorflow
+from digitpad.training.data import load_mnist
+
+
+class Handwriting:
+    """Owns the samples the user keeps and adapting to them; `app` is the main window."""
+
+    def __init__(self, app):
+        self.app = app
+        self.calibration = None  # the CalibrationDialog while it exists
+
+    def correct(self, digit):
+        """Keep what is on the pad as an example of `digit`, for Model -> Adapt to my handwriting."""
+        if self.keep_sample(digit) is not None:
+            self.app.say(f"Kept as a {digit}. Model → Adapt to my handwriting learns from your samples.")
+
+    def keep_sample(self, digit):
+        """Store the pad's picture as a sample of digit; its path, or None if there was nothing to keep."""
+        pad = self.app.pad
+        if pad.is_blank():
+            self.app.say("Draw a digit first, then click or type its right value.")
+            return None
+        try:
+            path = add_sample(samples_dir(), pad.recognition_image(), digit)
+        except OSError as error:
+            self.app.say(f"Cannot keep the sample: {error}", error=True)
+            return None
+        self.show_count()
+        return path
+
+    def teach(self):
+        """A short calibration: each digit a few times on the pad."""
+        if self.calibration is not None and self.calibration.winfo_exists():
+            self.calibration.lift()
+            return
+        self.app.clear()
+        self.calibration = CalibrationDialog(self.app.root, keep=self._keep_and_clear, forget=self._forget_sample,
+                                             adapt=self.adapt)
+
+    def _keep_and_clear(self, digit):
+        path = self.keep_sample(digit)
+        if path is not None:
+            self.app.clear()
+        return path
+
+    def _forget_sample(self, path):
+        remove_sample(samples_dir(), path)
+        self.show_count()
+
+    def show_count(self):
+        count = count_samples(samples_dir())
+        self.app.samples_text.set(f"{count} sample{'s' * (count != 1)} kept" if count else "")
+
+    def forget_samples(self):
+        count = count_samples(samples_dir())
+        if count and messagebox.askyesno("Forget my samples", f"Delete the {count} kept samples?",
+                                         parent=self.app.root):
+            delete_samples(samples_dir())
+            self.show_count()
+            self.app.say(f"Deleted {count} samples. Model → Use shipped weights undoes an adaptation.")
+
+    def adapt(self):
+        app = self.app
+        try:
+            require_tensorflow("adapting")
+        except TrainingUnavailable as error:
+            app.say(str(error), error=True)
+            return
+        if app.recognizer is None or app.jobs.busy():
+            app.say("Adapting needs weights and no training running.", error=True)
+            return
+        start_from = app.recognizer.weights.path
+        out = user_weights(app.recognizer.weights.kind)
+        data_source = app.data_source
+
+        def job(report, cancel):
+            pixels, labels, _ = read_sample_pixels(samples_dir())
+            report(f"Adapting to {len(labels)} samples: loading MNIST to mix in…")
+            data = load_mnist(data_source or None)
+            from digitpad.training.train import adapt  # TensorFlow is imported here, off the Tk thread
+
+            report("Adapting…")
+            return adapt(data, start_from, pixels, labels, out)
+
+        app.jobs.start("adapting", job, on_report=self._progress, on_done=self._adapted,
+                       on_error=lambda error: app.say(f"Adapting failed, weights unchanged: {error}", True))
+
+    def _progress(self, item):
+        if isinstance(item, str):
+            self.app.say(item)
+        else:
+            self.app.say(f"Adapting… epoch {item.epoch + 1}/{item.epochs}, batch {item.batch}/{item.batches}")
+
+    def _adapted(self, result):
+        self.app.use_weights(result.out)
+        mnist = f"{result.mnist_after:.2%}"
+        if result.mnist_before is not None:
+            mnist = f"{result.mnist_before:.2%} → {mnist}"
+        self.app.say(f"Adapted in {result.seconds:.0f} s: your samples {result.samples_before:.0%} → "
+                     f"{result.samples_after:.0%} right; MNIST test {mnist}. "
+                     "Model → Use shipped weights undoes it.")

@@ -10,7 +10,7 @@ import pytest
 from conftest import DRAWN_DIGITS
 from PIL import Image
 
-from digitpad.gui.app import App
+from digitpad.gui.app import BLANK, App
 from digitpad.paths import SHIPPED_WEIGHTS, user_weights
 from digitpad.recognition.strokes import recognition_image, render_strokes
 from digitpad.recognition.weights import read_weights
@@ -99,7 +99,7 @@ def test_a_small_drawing_is_recognised_from_its_strokes_with_a_thinner_pen(app):
 def test_recognize_button_and_return_key(app):
     app.live.set(False)
     draw(app.pad, [dense(s) for s in DRAWN_DIGITS[1]])
-    assert app.answer.get() == "–"  # live recognition is off
+    assert app.answer.get() == BLANK  # live recognition is off
     app.recognize_button.invoke()
     assert app.answer.get() == "1"
     app.clear()
@@ -111,7 +111,7 @@ def test_recognize_button_and_return_key(app):
 
 def test_blank_pad_never_shows_a_digit(app):
     app.recognize_button.invoke()
-    assert app.answer.get() == "–" and app.bars.values is None
+    assert app.answer.get() == BLANK and app.bars.values is None
 
 
 def test_undo_and_clear(app):
@@ -121,7 +121,7 @@ def test_undo_and_clear(app):
     assert len(app.pad.strokes) == 1 and len(app.pad.find_all()) > 0
     app.clear_button.invoke()
     assert app.pad.strokes == [] and app.pad.find_all() == ()
-    assert app.answer.get() == "–" and app.bars.values is None
+    assert app.answer.get() == BLANK and app.bars.values is None
 
 
 def test_open_a_photo_then_draw_again(app, tmp_path):
@@ -242,7 +242,7 @@ def test_hundreds_of_strokes(app):
     assert app.answer.get() in {"?", *map(str, range(10))}  # recognised after every stroke, no error
     for _ in range(300):
         app.undo()
-    assert app.pad.is_blank() and app.answer.get() == "–"
+    assert app.pad.is_blank() and app.answer.get() == BLANK
 
 
 def test_window_can_be_resized_small_and_large(app):
@@ -254,14 +254,17 @@ def test_window_can_be_resized_small_and_large(app):
     assert app.answer.get() == "7"
 
 
-def test_a_long_message_wraps_instead_of_widening_the_window(app):
+def test_a_long_message_wraps_and_never_resizes_the_window(app):
     app.say("Ready")
     app.root.update()
-    width, one_line = app.root.winfo_width(), app.status_label.winfo_height()
-    app.say("Adapted in 6 s: your samples 33% → 100% right; MNIST test 97.93%. " * 3)
+    size = (app.root.winfo_width(), app.root.winfo_height())
+    message = "Adapted in 6 s: your samples 33% → 100% right; MNIST test 97.93%. " * 3
+    app.say(message)
     app.root.update()
-    assert app.root.winfo_width() == width
-    assert app.status_label.winfo_height() > 1.5 * one_line  # wrapped onto more lines
+    assert (app.root.winfo_width(), app.root.winfo_height()) == size
+    wrap = int(str(app.status_label.cget("wraplength")))
+    assert 0 < wrap < tkfont.nametofont("TkDefaultFont").measure(message)  # wrapped, not widened
+    assert app._status_tip == message  # the whole of it shows on hover
 
 
 def test_corrections_keep_samples_and_adapting_uses_them(app, mnist_dir, monkeypatch):
@@ -381,7 +384,7 @@ def test_ctrl_l_switches_live_recognition_like_its_menu_item(app):
     app.root.update()
     assert not app.live.get()
     draw(app.pad, [dense(s) for s in DRAWN_DIGITS[7]])
-    assert app.answer.get() == "–"
+    assert app.answer.get() == BLANK
 
 
 def test_keyboard_shortcuts_are_a_two_column_table(app):
@@ -393,3 +396,77 @@ def test_keyboard_shortcuts_are_a_two_column_table(app):
     lefts = [child.winfo_x() for child in table.winfo_children() if int(child.grid_info()["column"]) == 1]
     assert len(set(lefts)) == 1  # the descriptions line up
     window.destroy()
+
+
+def test_settings_are_remembered_from_one_start_to_the_next(root):
+    app = App(root, weights=SHIPPED_WEIGHTS)
+    app.live.set(False)
+    app.framed.set(False)
+    root.geometry("900x640")
+    root.update()
+    app.quit()
+    second_root = tk.Tk()
+    try:
+        again = App(second_root)
+        second_root.update()
+        assert again.live.get() is False and again.framed.get() is False
+        assert (second_root.winfo_width(), second_root.winfo_height()) == (900, 640)
+    finally:
+        second_root.destroy()
+
+
+def test_a_corrupt_settings_file_is_ignored_with_a_message(root):
+    from digitpad.settings import settings_file
+
+    path = settings_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"\x00{not settings")
+    app = App(root, weights=SHIPPED_WEIGHTS)
+    root.update()
+    assert app.live.get() is True and app.recognizer is not None
+    assert "settings" in app.status.get().lower()
+    assert app.status_label.cget("foreground") == "#b00020"
+
+
+def test_a_correction_can_be_undone_and_drawing_again_hides_undo(app):
+    from digitpad.samples import count_samples, samples_dir
+
+    draw(app.pad, [dense(s) for s in DRAWN_DIGITS[1]])
+    app.root.event_generate("<Key-7>")
+    app.root.update()
+    assert count_samples(samples_dir()) == 1
+    assert app.kept.winfo_ismapped() and "7" in app.kept_text.get() and not app.hint.winfo_ismapped()
+    app.kept_undo.invoke()
+    app.root.update()
+    assert count_samples(samples_dir()) == 0 and app.samples_text.get() == ""
+    assert not app.kept.winfo_ismapped() and app.hint.winfo_ismapped()
+
+    app.root.event_generate("<Key-4>")
+    app.root.update()
+    assert app.kept.winfo_ismapped()
+    draw(app.pad, [dense(s) for s in DRAWN_DIGITS[7]])
+    assert not app.kept.winfo_ismapped() and count_samples(samples_dir()) == 1  # kept, no longer undoable
+
+
+def test_my_samples_relabels_and_deletes_one_sample(app):
+    from digitpad.samples import read_samples, samples_dir
+
+    for digit in (1, 7):
+        app.pad.clear()
+        draw(app.pad, [dense(s) for s in DRAWN_DIGITS[digit]])
+        app.root.event_generate(f"<Key-{digit}>")
+    app.root.update()
+    app.handwriting.show_samples()
+    browser = app.handwriting.browser
+    browser.update()
+    assert len(browser._tiles) == 2
+    first = next(iter(browser._tiles))
+    browser.select(first)
+    browser.event_generate("<KeyPress-3>")  # the first one was a 3, not a 1
+    browser.update()
+    assert sorted(read_samples(samples_dir()).labels) == [3, 7]
+    assert len(browser._tiles) == 2 and browser.selected is not None
+    browser.delete_button.invoke()
+    browser.update()
+    assert read_samples(samples_dir()).labels == [7]
+    assert len(browser._tiles) == 1 and app.samples_text.get() == "1 sample kept"

@@ -1,6 +1,7 @@
 """The main window: drawing pad, photo, probability bars, menus and status bar."""
 import os
 import tkinter as tk
+from pathlib import Path
 from tkinter import filedialog, messagebox, ttk
 
 import numpy as np
@@ -12,6 +13,7 @@ from digitpad.gui.handwriting import Handwriting
 from digitpad.gui.jobs import JobSlot
 from digitpad.gui.pad import DrawingPad
 from digitpad.gui.text_window import show_table, show_text
+from digitpad.gui.tooltip import Tooltip
 from digitpad.gui.training_dialog import TrainingDialog, training_job
 from digitpad.paths import resolve_weights, shipped_weights, user_weights
 from digitpad.recognition.images import BlankImageError, ImageError, open_image
@@ -19,10 +21,12 @@ from digitpad.recognition.network import summary
 from digitpad.recognition.recognizer import Recognizer, top_answer
 from digitpad.recognition.strokes import pixels_from_strokes
 from digitpad.recognition.weights import WeightsError
+from digitpad.settings import load_settings, save_settings
 from digitpad.training import TrainingUnavailable, require_tensorflow
 from digitpad.training.data import describe_source
 
 KIND_NAMES = {"mlp": "two-layer network", "cnn": "convolutional network"}
+BLANK = ""  # the answer while there is nothing to read
 NOT_SURE_BELOW = 0.5  # below this confidence the answer is "not sure", not a digit
 PREVIEW_SCALE = 4  # "what the model sees": 28x28 shown at 112x112
 IMAGE_TYPES = [("Images", "*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff"), ("All files", "*")]
@@ -35,19 +39,38 @@ class App:
         self.training = None  # the TrainingDialog while it exists
         self.jobs = JobSlot(root)  # the training or the adaptation running in the background
         self.handwriting = Handwriting(self)
-        self.data_source = os.environ.get("DIGITPAD_MNIST", "")  # MNIST, as last chosen for training
+        self.settings, settings_problem = load_settings()
+        # MNIST for training: the folder last chosen, else $DIGITPAD_MNIST
+        self.data_source = self.settings.mnist_folder or os.environ.get("DIGITPAD_MNIST", "")
         root.title("digitpad")
-        root.minsize(560, 420)
-        self.kind = tk.StringVar(root, "mlp")  # which network: see digitpad.recognition.network
-        self.framed = tk.BooleanVar(root, True)
-        self.live = tk.BooleanVar(root, True)
+        self.kind = tk.StringVar(root, self.settings.kind)  # which network: see digitpad.recognition.network
+        self.framed = tk.BooleanVar(root, self.settings.framed)
+        self.live = tk.BooleanVar(root, self.settings.live)
         self.status = tk.StringVar(root)
+        self._status_tip = ""  # the whole message (full paths) shown when the pointer rests on the status bar
         self._build_menus()
         self._build_body()
         self._bind_keys()
         root.protocol("WM_DELETE_WINDOW", self.quit)
-        self.use_weights(resolve_weights(weights), quiet=True)
+        root.update_idletasks()
+        root.minsize(root.winfo_reqwidth(), root.winfo_reqheight())  # nothing is cut off at the smallest size
+        if self.settings.window_size:
+            root.geometry(self.settings.window_size)
+        self.use_weights(resolve_weights(weights, kind=self.kind.get()), quiet=True)
         self.handwriting.show_count()
+        if settings_problem:
+            self.say(settings_problem, error=True)
+        for variable in (self.kind, self.framed, self.live):
+            variable.trace_add("write", lambda *_: self.save_settings())
+
+    def save_settings(self):
+        """Remember the choices for the next start; a settings file that cannot be written is said, once."""
+        self.settings.kind, self.settings.framed, self.settings.live = self.kind.get(), self.framed.get(), self.live.get()
+        self.settings.mnist_folder = self.data_source
+        try:
+            save_settings(self.settings)
+        except OSError as error:
+            self.say(f"Cannot save the settings: {error}", error=True)
 
     # -- layout
     @property
@@ -59,7 +82,7 @@ class App:
             "save_drawing": self.save_drawing, "quit": self.quit, "open_training": self.open_training,
             "load_weights": self.load_weights, "use_shipped_weights": self.use_shipped_weights,
             "show_summary": self.show_summary, "teach": handwriting.teach, "adapt": handwriting.adapt,
-            "forget_samples": handwriting.forget_samples, "framing": self.recognize, "live": lambda: None,
+            "forget_samples": handwriting.forget_samples, "show_samples": handwriting.show_samples, "framing": self.recognize, "live": lambda: None,
             "show_shortcuts": self.show_shortcuts, "show_about": self.show_about,
         }
 
@@ -107,15 +130,23 @@ class App:
 
         right = ttk.Frame(body, padding=(16, 0, 0, 0))
         right.grid(row=0, column=1, sticky="n")
-        self.answer = tk.StringVar(self.root, "–")
+        self.answer = tk.StringVar(self.root, BLANK)
         self.detail = tk.StringVar(self.root, "Draw a digit")
-        ttk.Label(right, textvariable=self.answer, font=("TkDefaultFont", 40, "bold")).grid(row=0, column=0, sticky="w")
-        ttk.Label(right, textvariable=self.detail, wraplength=170).grid(row=0, column=1, sticky="w", padx=8)
+        # fixed sizes: the window never changes its size as answers and messages change
+        tk.Label(right, textvariable=self.answer, font=("TkDefaultFont", 40, "bold"), width=2, anchor="w").grid(
+            row=0, column=0, sticky="w")
+        tk.Label(right, textvariable=self.detail, wraplength=170, width=22, height=4, anchor="w",
+                 justify="left").grid(row=0, column=1, sticky="w", padx=8)
         self.preview = tk.Label(right, background="black", width=28 * PREVIEW_SCALE, height=28 * PREVIEW_SCALE)
         self.preview.grid(row=0, column=2, sticky="e")
         ttk.Label(right, text="What the model sees", foreground="#555").grid(row=1, column=2, sticky="e")
-        ttk.Label(right, text="Wrong? Click the right digit or press its key.", foreground="#555").grid(
-            row=3, column=0, columnspan=3, sticky="w", pady=(4, 0))
+        self.hint = ttk.Label(right, text="Wrong? Click the right digit or press its key.", foreground="#555")
+        self.hint.grid(row=3, column=0, columnspan=3, sticky="w", pady=(4, 0))
+        self.kept = ttk.Frame(right)  # after a correction: what was kept, and Undo (in place of the hint)
+        self.kept_text = tk.StringVar(self.root)
+        ttk.Label(self.kept, textvariable=self.kept_text).pack(side="left")
+        self.kept_undo = ttk.Button(self.kept, text="Undo", command=lambda: self.handwriting.undo_correction())
+        self.kept_undo.pack(side="left", padx=(8, 0))
         self.bars = ProbabilityBars(right, on_choose=lambda digit: self.handwriting.correct(digit))
         self.bars.grid(row=2, column=0, columnspan=3, sticky="w", pady=(6, 0))
         self._preview_tk = None
@@ -126,10 +157,13 @@ class App:
         bottom.pack(fill="x")
         self.samples_text = tk.StringVar(self.root)
         ttk.Label(bottom, textvariable=self.samples_text, padding=(8, 3), foreground="#555").pack(side="right")
-        # width=1: a long message wraps onto a second line instead of widening the window
-        self.status_label = tk.Label(bottom, textvariable=self.status, padx=8, pady=3, anchor="w", justify="left", width=1)
+        # width=1, height=2: a long message wraps within two lines instead of resizing the window;
+        # the whole of it shows when the pointer rests on the status bar
+        self.status_label = tk.Label(bottom, textvariable=self.status, padx=8, pady=3, anchor="w", justify="left",
+                                     width=1, height=2)
         self.status_label.pack(side="left", fill="x", expand=True)
         self.status_label.bind("<Configure>", lambda event: self.status_label.configure(wraplength=event.width - 16))
+        Tooltip(self.status_label, lambda: self._status_tip)
         self.banner = ttk.Frame(self.root, padding=(10, 6))
         self.banner_text = tk.StringVar(self.root)
         ttk.Label(self.banner, textvariable=self.banner_text, wraplength=420).pack(side="left")
@@ -165,7 +199,7 @@ class App:
             self._show_answer("?", "No model: Model → Train… or Load weights…")
             return
         if self.pad.is_blank():
-            self._show_answer("–", "Draw a digit")
+            self._show_answer(BLANK, "Draw a digit")
             return
         framed = self.framed.get()
         recognizer = Recognizer(self.recognizer.weights, framed=framed)
@@ -177,7 +211,7 @@ class App:
             else:
                 pixels = pixels_from_strokes(self.pad.strokes)
         except BlankImageError:
-            self._show_answer("–", "No digit found: the picture is blank")
+            self._show_answer(BLANK, "No digit found: the picture is blank")
             return
         except ImageError as error:
             self._show_answer("?", str(error))
@@ -203,8 +237,13 @@ class App:
         self.preview.configure(image=self._preview_tk, width=size, height=size)
 
     def _stroke_finished(self):
+        if self.status.get().startswith("Opened "):
+            self.say("")  # the photo is gone
+        self.handwriting.pad_changed()
         if self.live.get():
             self.recognize()
+        else:
+            self._show_answer(BLANK, "Press Recognize (Return) to read it.")
 
     def clear(self):
         self.pad.clear()
@@ -217,24 +256,35 @@ class App:
 
     # -- files
     def open_photo(self):
-        path = filedialog.askopenfilename(parent=self.root, title="Open a photo of a digit", filetypes=IMAGE_TYPES)
+        path = filedialog.askopenfilename(parent=self.root, title="Open a photo of a digit", filetypes=IMAGE_TYPES,
+                                          initialdir=self._open_folder())
         if path:
+            self.settings.last_folder = str(Path(path).parent)
+            self.save_settings()
             self.show_photo(path)
+
+    def _open_folder(self):
+        """Where Open… starts: the folder last used, else the user's Pictures, else home."""
+        for folder in (self.settings.last_folder, Path.home() / "Pictures", Path.home()):
+            if folder and Path(folder).is_dir():
+                return str(folder)
+        return None
 
     def show_photo(self, path):
         """Show and recognise an image file; a file that cannot be used gets a message."""
         try:
             image = open_image(path)
         except ImageError as error:
-            self.say(f"Cannot open: {error}", error=True)
+            self.say(str(error), error=True)
             return
         self.pad.show_photo(image)
-        self.say(f"Opened {path}")
+        self.say(f"Opened {Path(path).name}", tip=str(path))
         self.recognize()
 
-    def say(self, message, error=False):
-        """A message in the status bar, red for a problem."""
+    def say(self, message, error=False, tip=None):
+        """A message in the status bar, red for a problem; tip: more (e.g. a full path) shown on hover."""
         self.status.set(message)
+        self._status_tip = tip or message
         self.status_label.configure(foreground="#b00020" if error else "black")
 
     def save_drawing(self):
@@ -247,7 +297,7 @@ class App:
         except (OSError, ValueError) as error:
             self.say(f"Cannot save {path}: {error}", error=True)
             return
-        self.say(f"Saved the drawing to {path}")
+        self.say(f"Saved the drawing as {Path(path).name}", tip=f"Saved the drawing to {path}")
 
     # -- weights
     def use_weights(self, path, quiet=False):
@@ -266,7 +316,8 @@ class App:
         weights = self.recognizer.weights
         self.kind.set(weights.kind)
         known = f", {weights.test_accuracy:.2%} on MNIST test" if weights.test_accuracy is not None else ""
-        self.say(f"Weights: {weights.path} ({KIND_NAMES[weights.kind]}{known})")
+        self.say(f"Weights: {weights.path.name} ({KIND_NAMES[weights.kind]}{known})",
+                 tip=f"Weights: {weights.path}")
         if not quiet:
             self.recognize()
 
@@ -294,9 +345,14 @@ class App:
         return show_text(self.root, "Model summary", f"{weights.path}\n\n{summary(weights.kind, weights.params)}")
 
     def show_about(self):
-        messagebox.showinfo("About digitpad", "digitpad: handwritten digit recognition.\n"
-                            "A two-layer network (784-128-10) trained on MNIST, after the tutorial "
-                            "两层全连接神经网络实现手写数字识别.", parent=self.root)
+        if self.recognizer is None:
+            network = "No weights are loaded."
+        else:
+            weights = self.recognizer.weights
+            shape = "784-128-10" if weights.kind == "mlp" else "two convolutions, 128, 10"
+            network = f"In use: the {KIND_NAMES[weights.kind]} ({shape}), weights {weights.path}."
+        messagebox.showinfo("About digitpad", "digitpad: handwritten digit recognition, after the tutorial "
+                            "两层全连接神经网络实现手写数字识别 (trained on MNIST).\n\n" + network, parent=self.root)
 
     # -- training
     def open_training(self):
@@ -342,6 +398,8 @@ class App:
             self.jobs.cancel()
             self.root.after(100, self.quit)
             return
+        self.settings.window_size = f"{self.root.winfo_width()}x{self.root.winfo_height()}"
+        self.save_settings()
         self.root.destroy()
 
 

@@ -50,6 +50,11 @@ class CalibrationDialog(tk.Toplevel):
         self.keep_button.configure(text="Keep", command=self.keep)
         self.back_button.state(["!disabled" if self.step else "disabled"])
 
+    def pad_changed(self):
+        """The user drew: a "the pad is empty" message no longer holds."""
+        if self.step < len(self.prompts):
+            self._show()
+
     def keep(self):
         if self.step >= len(self.prompts):
             return

@@ -29,6 +29,7 @@ COMMANDS = (
     Command("use_shipped_weights", "Use shipped weights", "Model"),
     Command("show_summary", "Model summary", "Model"),
     Command("teach", "Teach digitpad your handwriting…", "Model"),
+    Command("show_samples", "My samples…", "Model"),
     Command("adapt", "Adapt to my handwriting", "Model"),
     Command("forget_samples", "Forget my samples", "Model"),
     Command("framing", "Framing (MNIST-style centring)", "View", toggles="framed"),

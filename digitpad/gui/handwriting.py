@@ -2,6 +2,7 @@
 from tkinter import messagebox
 
 from digitpad.gui.calibration import CalibrationDialog
+from digitpad.gui.samples_browser import SamplesBrowser
 from digitpad.paths import user_weights
 from digitpad.samples import add_sample, count_samples, delete_samples, read_sample_pixels, remove_sample, samples_dir
 from digitpad.training import TrainingUnavailable, require_tensorflow
@@ -14,11 +15,46 @@ class Handwriting:
     def __init__(self, app):
         self.app = app
         self.calibration = None  # the CalibrationDialog while it exists
+        self.browser = None  # the SamplesBrowser while it exists
+        self.last_kept = None  # the path of the sample the last correction kept, for Undo
 
     def correct(self, digit):
         """Keep what is on the pad as an example of `digit`, for Model -> Adapt to my handwriting."""
-        if self.keep_sample(digit) is not None:
-            self.app.say(f"Kept as a {digit}. Model → Adapt to my handwriting learns from your samples.")
+        path = self.keep_sample(digit)
+        if path is None:
+            return
+        self.last_kept = path
+        self.app.kept_text.set(f"Kept this drawing as a {digit}.")
+        self.app.hint.grid_remove()
+        self.app.kept.grid(row=3, column=0, columnspan=3, sticky="w", pady=(4, 0))
+        self.app.say("Model → Adapt to my handwriting learns from your samples; Model → My samples… shows them.")
+
+    def undo_correction(self):
+        """Forget the sample the last correction kept."""
+        if self.last_kept is None:
+            return
+        self._forget_sample(self.last_kept)
+        self.last_kept = None
+        self._hide_kept()
+        self.app.say("Removed the sample just kept.")
+
+    def pad_changed(self):
+        """The user drew: a kept correction is no longer about what is on the pad."""
+        self.last_kept = None
+        self._hide_kept()
+        if self.calibration is not None and self.calibration.winfo_exists():
+            self.calibration.pad_changed()
+
+    def _hide_kept(self):
+        self.app.kept.grid_remove()
+        self.app.hint.grid()
+
+    def show_samples(self):
+        """Model → My samples…: the kept samples as thumbnails, to delete or relabel."""
+        if self.browser is not None and self.browser.winfo_exists():
+            self.browser.lift()
+            return
+        self.browser = SamplesBrowser(self.app.root, samples_dir(), on_change=self.show_count)
 
     def keep_sample(self, digit):
         """Store the pad's picture as a sample of digit; its path, or None if there was nothing to keep."""
@@ -50,7 +86,10 @@ class Handwriting:
         return path
 
     def _forget_sample(self, path):
-        remove_sample(samples_dir(), path)
+        try:
+            remove_sample(samples_dir(), path)
+        except OSError as error:
+            self.app.say(f"Cannot remove the sample: {error}", error=True)
         self.show_count()
 
     def show_count(self):

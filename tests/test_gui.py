@@ -470,3 +470,80 @@ def test_my_samples_relabels_and_deletes_one_sample(app):
     browser.update()
     assert read_samples(samples_dir()).labels == [7]
     assert len(browser._tiles) == 1 and app.samples_text.get() == "1 sample kept"
+
+
+def test_the_training_dialog_runs_again_after_a_run_and_keeps_its_chart(app, mnist_dir):
+    dialog, _ = start_training(app, mnist_dir, epochs=1)
+    assert "two-layer network" in dialog.title()
+    pump(app.root, lambda: not dialog.running())
+    assert "Done" in dialog.status.get() or "nothing was changed" in dialog.status.get()
+    assert dialog.start_button.instate(["!disabled"]) and dialog._chart is not None
+    first_worker = dialog.worker
+    dialog.start_button.invoke()  # a second run from the same dialog
+    assert dialog.worker is not first_worker and dialog.running()
+    pump(app.root, lambda: not dialog.running())
+    assert dialog.start_button.instate(["!disabled"]) and len(dialog._history) == 1
+
+
+def test_closing_the_training_dialog_keeps_training_in_the_background(app, mnist_dir):
+    dialog, batch_values = start_training(app, mnist_dir, epochs=50, batch_size=4)
+    pump(app.root, lambda: batch_values)
+    dialog.close()
+    app.root.update()
+    assert dialog.state() == "withdrawn" and dialog.running() and "background" in app.status.get()
+    app.open_training()
+    app.root.update()
+    assert app.training is dialog and dialog.state() == "normal"
+    dialog.cancel_button.invoke()
+    pump(app.root, lambda: not dialog.running(), timeout=30)
+
+
+def test_time_left_is_estimated_from_the_current_epochs_batch_rate(app, monkeypatch):
+    from types import SimpleNamespace
+
+    import digitpad.gui.training_dialog as training_dialog
+
+    app.open_training()
+    dialog = app.training
+    clock = [100.0]
+    monkeypatch.setattr(training_dialog.time, "monotonic", lambda: clock[0])
+
+    def at(epoch, batch):
+        return SimpleNamespace(epoch=epoch, epochs=5, batch=batch, batches=1000)
+
+    assert dialog._time_left(at(0, 1)) == "estimating…"
+    clock[0] += 600  # a slow start (TensorFlow warming up) is not measured...
+    assert dialog._time_left(at(0, 10)) == "estimating…"
+    clock[0] += 10
+    assert dialog._time_left(at(1, 1)) == "estimating…"  # ...and a new epoch measures afresh
+    clock[0] += 10
+    # 100 batches in 10 s: 899 more in this epoch and 3 × 1000 after it, at 0.1 s each
+    assert dialog._time_left(at(1, 101)) == "06:29"
+
+
+def test_the_mnist_folder_typed_into_the_training_dialog_is_remembered(app, mnist_dir):
+    from digitpad.settings import load_settings
+
+    app.open_training()
+    app.training.data.set(str(mnist_dir))
+    app.training.close()
+    assert load_settings()[0].mnist_folder == str(mnist_dir)
+    app.open_training()
+    assert app.training.data.get() == str(mnist_dir)
+
+
+def test_the_teach_dialog_shows_progress_keeps_its_size_and_clears_the_empty_pad_message(app):
+    app.handwriting.teach()
+    dialog = app.handwriting.calibration
+    dialog.update()
+    size = (dialog.winfo_width(), dialog.winfo_height())
+    assert dialog.overall.get().startswith("1 of 30")
+    dialog.keep_button.invoke()  # nothing drawn
+    dialog.update()
+    assert "empty" in dialog.detail.get() and (dialog.winfo_width(), dialog.winfo_height()) == size
+    draw(app.pad, [dense(s) for s in DRAWN_DIGITS[0]])
+    assert "empty" not in dialog.detail.get()
+    dialog.keep_button.invoke()
+    assert dialog.overall.get().startswith("2 of 30") and "1 kept" in dialog.overall.get()
+    dialog.close_button.invoke()
+    assert not dialog.winfo_exists()

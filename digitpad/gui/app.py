@@ -368,9 +368,19 @@ class App:
         if self.jobs.busy():
             self.say("Wait until the adaptation has finished.", error=True)
             return
-        self.training = TrainingDialog(self.root, data_source=self.data_source,
+        weights = self.recognizer.weights if self.recognizer is not None else None
+        network = KIND_NAMES[weights.kind if weights is not None else self.kind.get()]
+        self.training = TrainingDialog(self.root, network=network, data_source=self.data_source,
                                        make_job=self._training_job, on_finished=self._training_finished,
-                                       jobs=self.jobs)
+                                       jobs=self.jobs, on_hidden=self._training_hidden,
+                                       on_data_source=self._data_source_chosen)
+
+    def _data_source_chosen(self, text):
+        self.data_source = text
+        self.save_settings()
+
+    def _training_hidden(self):
+        self.say("Training goes on in the background: Model → Train… shows it, with Cancel.")
 
     def _training_job(self, settings):
         self.data_source = settings.data

@@ -23,19 +23,27 @@ class CalibrationDialog(tk.Toplevel):
         self.prompt = tk.StringVar(self)
         self.detail = tk.StringVar(self)
         ttk.Label(self, textvariable=self.prompt, font=("TkDefaultFont", 18, "bold"), padding=(12, 10, 12, 0)).pack()
-        ttk.Label(self, textvariable=self.detail, padding=(12, 4, 12, 8), wraplength=320).pack()
+        # fixed size: the buttons stay where they are whatever the message
+        tk.Label(self, textvariable=self.detail, padx=12, pady=4, wraplength=320, width=46, height=3,
+                 justify="center").pack()
+        self.overall = tk.StringVar(self)
+        ttk.Label(self, textvariable=self.overall, foreground="#555").pack()
         buttons = ttk.Frame(self, padding=(12, 0, 12, 12))
         buttons.pack(fill="x")
         self.back_button = ttk.Button(buttons, text="Back", command=self.back)
         self.skip_button = ttk.Button(buttons, text="Skip", command=self.skip)
         self.keep_button = ttk.Button(buttons, text="Keep", command=self.keep, default="active")
-        for button in (self.back_button, self.skip_button, self.keep_button):
+        self.close_button = ttk.Button(buttons, text="Close", command=self.destroy)
+        for button in (self.back_button, self.skip_button, self.keep_button, self.close_button):
             button.pack(side="left", expand=True, fill="x", padx=2)
         self.bind("<Return>", lambda event: self.keep())
+        self.bind("<Escape>", lambda event: self.destroy())
         self._show()
         place_beside(self, master)
 
     def _show(self):
+        self.overall.set(f"{min(self.step + 1, len(self.prompts))} of {len(self.prompts)}"
+                         f" · {len(self.kept)} kept")
         if self.step >= len(self.prompts):
             self.prompt.set("Thank you!")
             self.detail.set(f"{len(self.kept)} samples kept. Adapt the model to them now?")

@@ -33,31 +33,37 @@ def training_job(settings, start_from, out, kind):
     return job
 
 
-class TrainingDialog(tk.Toplevel):
-    """make_job(settings) gives the work to run in a Worker; on_finished(result or exception) when it ends."""
+ESTIMATE_AFTER_BATCHES = 20  # the batch rate of an epoch is trusted from this many batches on
 
-    def __init__(self, master, *, data_source, make_job, on_finished, jobs):
+
+class TrainingDialog(tk.Toplevel):
+    """make_job(settings) gives the work to run in a Worker; on_finished(result or exception) when it ends;
+    on_hidden() when it is closed while training goes on; on_data_source(text) when the MNIST field changes."""
+
+    def __init__(self, master, *, network, data_source, make_job, on_finished, jobs,
+                 on_hidden=lambda: None, on_data_source=lambda text: None):
         super().__init__(master)
-        self.title("digitpad — train the model")
+        self.title(f"digitpad — train the {network}")
         self.resizable(False, False)
         self.worker = None
         self._jobs = jobs
-        self._make_job, self._on_finished = make_job, on_finished
-        self._started = None
+        self._make_job, self._on_finished, self._on_hidden = make_job, on_finished, on_hidden
+        self._epoch_started = None  # (epoch, monotonic time, batch) when the current epoch was first seen
         self._history = []
         self._chart = None
         self._build_settings(data_source)
+        self.data.trace_add("write", lambda *_: on_data_source(self.data.get().strip()))
         self._build_progress()
         self.protocol("WM_DELETE_WINDOW", self.close)
         self.bind("<Escape>", lambda event: self.close())
-        self.bind("<Return>", lambda event: self.start() if self.worker is None else None)
+        self.bind("<Return>", lambda event: None if self.running() else self.start())
         self.transient(master)
         place_beside(self, master)  # the pad stays free for drawing while training runs
 
     # -- settings
     def _build_settings(self, data_source):
         form = ttk.LabelFrame(self, text="Settings", padding=8)
-        form.grid(row=0, column=0, sticky="ew", padx=8, pady=(8, 4))
+        form.grid(row=1, column=0, sticky="ew", padx=8, pady=(8, 4))
         self.epochs = tk.IntVar(self, 5)
         self.batch_size = tk.IntVar(self, 32)
         self.augment = tk.BooleanVar(self, True)
@@ -89,9 +95,11 @@ class TrainingDialog(tk.Toplevel):
     # -- progress
     def _build_progress(self):
         box = ttk.LabelFrame(self, text="Progress", padding=8)
-        box.grid(row=1, column=0, sticky="ew", padx=8, pady=4)
+        box.grid(row=2, column=0, sticky="ew", padx=8, pady=4)
         self.status = tk.StringVar(self, "Not started.")
-        ttk.Label(box, textvariable=self.status, wraplength=480).grid(row=0, column=0, columnspan=2, sticky="w")
+        # fixed sizes: the dialog keeps its size as messages and numbers change
+        tk.Label(box, textvariable=self.status, wraplength=480, height=2, anchor="nw", justify="left").grid(
+            row=0, column=0, columnspan=2, sticky="ew")
         ttk.Label(box, text="Epochs").grid(row=1, column=0, sticky="w")
         self.epoch_bar = ttk.Progressbar(box, length=360, mode="determinate")
         self.epoch_bar.grid(row=1, column=1, sticky="ew", pady=2)
@@ -99,11 +107,12 @@ class TrainingDialog(tk.Toplevel):
         self.batch_bar = ttk.Progressbar(box, length=360, mode="determinate")
         self.batch_bar.grid(row=2, column=1, sticky="ew", pady=2)
         self.numbers = tk.StringVar(self, "")
-        ttk.Label(box, textvariable=self.numbers, font="TkFixedFont").grid(row=3, column=0, columnspan=2, sticky="w")
-        self._chart_frame = ttk.Frame(box)
+        tk.Label(box, textvariable=self.numbers, font="TkFixedFont", height=3, anchor="nw", justify="left").grid(
+            row=3, column=0, columnspan=2, sticky="ew")
+        self._chart_frame = ttk.Frame(box, width=_Chart.WIDTH, height=_Chart.HEIGHT)
         self._chart_frame.grid(row=4, column=0, columnspan=2)
         buttons = ttk.Frame(self, padding=(8, 0, 8, 8))
-        buttons.grid(row=2, column=0, sticky="e")
+        buttons.grid(row=3, column=0, sticky="e")
         self.cancel_button = ttk.Button(buttons, text="Cancel", command=self.cancel, state="disabled")
         self.cancel_button.pack(side="left")
         ttk.Button(buttons, text="Close", command=self.close).pack(side="left", padx=(6, 0))
@@ -120,14 +129,20 @@ class TrainingDialog(tk.Toplevel):
         if self._jobs.busy():
             self.status.set(f"Wait until the {self._jobs.name} has finished.")
             return
-        for child in self._form.winfo_children():
-            if isinstance(child, (ttk.Entry, ttk.Button, ttk.Checkbutton)):
-                child.state(["disabled"])
+        self._set_form_state("disabled")
         self.cancel_button.state(["!disabled"])
-        self._started = time.monotonic()
+        self._epoch_started = None
+        self._history = []
+        self.numbers.set("")
         self.epoch_bar.configure(maximum=settings.epochs, value=0)
+        self.batch_bar.configure(value=0)
         self.worker = self._jobs.start("training", self._make_job(settings), widget=self, on_report=self._report,
                                        on_done=self._finished, on_error=self._finished)
+
+    def _set_form_state(self, state):
+        for child in self._form.winfo_children():
+            if isinstance(child, (ttk.Entry, ttk.Button, ttk.Checkbutton, ttk.Spinbox)):
+                child.state([state])
 
     def running(self):
         return self.worker is not None and self.worker.running()
@@ -139,10 +154,10 @@ class TrainingDialog(tk.Toplevel):
             self.cancel_button.state(["disabled"])
 
     def close(self):
-        """Closing while training cancels it; the window goes when the worker has stopped."""
+        """Closing while training hides the dialog and the training goes on (Model → Train… shows it again)."""
         if self.running():
-            self.cancel()
-            self.after(100, self.close)
+            self.withdraw()
+            self._on_hidden()
         else:
             self.destroy()
 
@@ -154,17 +169,27 @@ class TrainingDialog(tk.Toplevel):
             self.status.set("Training…")
         self.batch_bar.configure(maximum=item.batches, value=item.batch)
         self.epoch_bar.configure(value=item.epoch + item.batch / item.batches)
-        done = (item.epoch + item.batch / item.batches) / item.epochs
-        elapsed = time.monotonic() - self._started
-        left = elapsed * (1 - done) / done if done > 0 else float("nan")
         self.numbers.set(
             f"epoch {item.epoch + 1}/{item.epochs}  batch {item.batch}/{item.batches}\n"
             f"loss {item.loss:.4f}  accuracy {item.accuracy:.2%}\n"
-            f"elapsed {_clock(elapsed)}  left {_clock(left)}"
+            f"left {self._time_left(item)}"
         )
         if item.epoch_done:
             self._history.append(item)
             self._draw_chart()
+
+    def _time_left(self, item):
+        """From the batch rate measured in the current epoch (the first epoch's start is slower)."""
+        now = time.monotonic()
+        if self._epoch_started is None or self._epoch_started[0] != item.epoch:
+            self._epoch_started = (item.epoch, now, item.batch)
+        _, since, first_batch = self._epoch_started
+        measured = item.batch - first_batch
+        if measured < ESTIMATE_AFTER_BATCHES or now <= since:
+            return "estimating…"
+        per_batch = (now - since) / measured
+        batches_left = (item.batches - item.batch) + (item.epochs - item.epoch - 1) * item.batches
+        return _clock(batches_left * per_batch)
 
     def _draw_chart(self):
         if self._chart is None:
@@ -173,6 +198,7 @@ class TrainingDialog(tk.Toplevel):
 
     def _finished(self, outcome):
         self.cancel_button.state(["disabled"])
+        self._set_form_state("!disabled")  # ready for the next run; the chart of this one stays
         if isinstance(outcome, BaseException):
             self.status.set(f"Training failed: {outcome}")
         elif outcome.saved:
@@ -187,12 +213,14 @@ class TrainingDialog(tk.Toplevel):
 class _Chart:
     """Loss and validation accuracy per epoch (matplotlib, imported only when a chart is drawn)."""
 
+    WIDTH, HEIGHT = 468, 153  # px: figsize times dpi; the dialog fits an 800x600 screen
+
     def __init__(self, master):
         from matplotlib.backends.backend_tkagg import FigureCanvasTkAgg
         from matplotlib.figure import Figure
 
-        self.figure = Figure(figsize=(5.2, 2.4), dpi=90)
-        self.figure.subplots_adjust(left=0.13, right=0.83, bottom=0.2, top=0.95)
+        self.figure = Figure(figsize=(5.2, 1.7), dpi=90)
+        self.figure.subplots_adjust(left=0.13, right=0.83, bottom=0.27, top=0.95)
         self.loss_axes = self.figure.add_subplot()
         self.accuracy_axes = self.loss_axes.twinx()
         self.canvas = FigureCanvasTkAgg(self.figure, master=master)

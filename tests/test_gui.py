@@ -547,3 +547,16 @@ def test_the_teach_dialog_shows_progress_keeps_its_size_and_clears_the_empty_pad
     assert dialog.overall.get().startswith("2 of 30") and "1 kept" in dialog.overall.get()
     dialog.close_button.invoke()
     assert not dialog.winfo_exists()
+
+
+def test_broken_weights_of_the_user_give_way_to_the_shipped_ones_untouched(root):
+    broken = user_weights()
+    broken.parent.mkdir(parents=True, exist_ok=True)
+    broken.write_bytes(b"not an HDF5 file")
+    app = App(root)
+    root.update()
+    assert app.recognizer is not None and app.recognizer.weights.path == SHIPPED_WEIGHTS
+    assert "shipped weights" in app.status.get() and str(broken.name) in app._status_tip
+    assert broken.read_bytes() == b"not an HDF5 file"
+    draw(app.pad, [dense(s) for s in DRAWN_DIGITS[7]])
+    assert app.answer.get() == "7"

@@ -56,6 +56,7 @@ class App:
         root.minsize(root.winfo_reqwidth(), root.winfo_reqheight())  # nothing is cut off at the smallest size
         if self.settings.window_size:
             root.geometry(self.settings.window_size)
+        self._weights_asked_for = weights is not None  # given on the command line: no quiet fallback
         self.use_weights(resolve_weights(weights, kind=self.kind.get()), quiet=True)
         self.handwriting.show_count()
         if settings_problem:
@@ -306,6 +307,8 @@ class App:
             self.recognizer = Recognizer.load(path)
         except WeightsError as error:
             if self.recognizer is None:
+                if self._fall_back_to_shipped(path, error):
+                    return
                 self.say(f"No usable weights: {error}", error=True)
                 self._offer_training()
             else:
@@ -320,6 +323,19 @@ class App:
                  tip=f"Weights: {weights.path}")
         if not quiet:
             self.recognize()
+
+    def _fall_back_to_shipped(self, path, error):
+        """At start, weights that cannot be used give way to the shipped ones (the file is left as it is)."""
+        shipped = shipped_weights(self.kind.get())
+        if self._weights_asked_for or Path(path) == shipped:
+            return False
+        try:
+            self.recognizer = Recognizer.load(shipped)
+        except WeightsError:
+            return False
+        self.kind.set(self.recognizer.weights.kind)
+        self.say(f"Using the shipped weights: {error}", error=True, tip=f"Using the shipped weights: {error}")
+        return True
 
     def _offer_training(self):
         self._show_answer("?", "No model yet")

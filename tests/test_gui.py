@@ -47,9 +47,9 @@ def pump(root, until, timeout=120.0):
 
 
 def draw(pad, strokes):
-    """Drag the mouse along each stroke with generated events."""
+    """Drag the mouse along each stroke (in pad units) with generated events at the pad's screen scale."""
     for stroke in strokes:
-        (x, y), *rest = stroke
+        (x, y), *rest = [tuple(round(c) for c in pad._on_canvas(point)) for point in stroke]
         pad.event_generate("<ButtonPress-1>", x=x, y=y)
         for x, y in rest:
             pad.event_generate("<B1-Motion>", x=x, y=y)
@@ -69,8 +69,10 @@ def dense(stroke, step=5):
 def test_drawing_is_recognised_live(app):
     strokes = [dense(s) for s in DRAWN_DIGITS[7]]
     draw(app.pad, strokes)
-    assert app.pad.strokes == [[tuple(p) for p in s] for s in strokes]
-    assert np.array_equal(np.asarray(app.pad.image()), np.asarray(render_strokes(strokes)))
+    kept = [point for stroke in app.pad.strokes for point in stroke]
+    assert len(app.pad.strokes) == len(strokes) and len(kept) == sum(map(len, strokes))
+    assert np.abs(np.subtract(kept, [p for s in strokes for p in s])).max() <= 0.5 / app.pad.scale + 0.1
+    assert np.array_equal(np.asarray(app.pad.image()), np.asarray(render_strokes(app.pad.strokes)))
     assert app.answer.get() == "7"
     assert app.bars.values is not None and sum(app.bars.values) == pytest.approx(1, abs=1e-4)
     assert max(range(10), key=app.bars.values.__getitem__) == 7
@@ -84,6 +86,7 @@ def test_a_small_drawing_is_recognised_from_its_strokes_with_a_thinner_pen(app):
               (85, 130), (110, 110), (115, 90)]]  # 30 x 80 px: the pad's pen fills its loops
     strokes = [dense(s, step=2) for s in eight]
     draw(app.pad, strokes)
+    strokes = app.pad.strokes  # in pad units, as the pad kept them
     recognizer = Recognizer(app.recognizer.weights)
     upper_loop = (98, 96)
     assert app.pad.image().getpixel(upper_loop) == 0 and recognition_image(strokes).getpixel(upper_loop) == 255
@@ -118,9 +121,9 @@ def test_undo_and_clear(app):
     draw(app.pad, [dense(s) for s in DRAWN_DIGITS[7]] + [dense([(100, 150), (180, 150)])])
     assert len(app.pad.strokes) == 2
     app.undo_button.invoke()
-    assert len(app.pad.strokes) == 1 and len(app.pad.find_all()) > 0
+    assert len(app.pad.strokes) == 1 and len(app.pad.find_withtag("ink")) > 0
     app.clear_button.invoke()
-    assert app.pad.strokes == [] and app.pad.find_all() == ()
+    assert app.pad.strokes == [] and app.pad.find_withtag("ink") == ()
     assert app.answer.get() == BLANK and app.bars.values is None
 
 
@@ -560,3 +563,19 @@ def test_broken_weights_of_the_user_give_way_to_the_shipped_ones_untouched(root)
     assert broken.read_bytes() == b"not an HDF5 file"
     draw(app.pad, [dense(s) for s in DRAWN_DIGITS[7]])
     assert app.answer.get() == "7"
+
+
+def test_the_pad_grows_with_the_window_and_reads_the_same_drawing(app):
+    app.root.geometry("1400x1000")
+    app.root.update()
+    scale = app.pad.scale
+    assert scale > 1.5  # the pad took the room
+    draw(app.pad, [dense(s) for s in DRAWN_DIGITS[7]])
+    assert app.answer.get() == "7"
+    drawn = app.pad.strokes
+    xs, ys = zip(*(point for stroke in drawn for point in stroke))
+    assert (min(xs), max(xs), min(ys), max(ys)) == pytest.approx((70, 210, 50, 240), abs=1)  # pad units
+    app.root.geometry("700x480")  # smaller again: the same strokes, drawn smaller
+    app.root.update()
+    assert app.pad.strokes == drawn and app.pad.scale < scale
+    assert len(app.pad.find_withtag("ink")) > 0

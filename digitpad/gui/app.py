@@ -116,12 +116,14 @@ class App:
     def _build_body(self):
         body = self.body = ttk.Frame(self.root, padding=10)
         body.pack(fill="both", expand=True)
+        body.columnconfigure(0, weight=1)  # the pad takes what a larger window gives
+        body.rowconfigure(0, weight=1)
         left = ttk.Frame(body)
-        left.grid(row=0, column=0, sticky="n")
-        self.pad = DrawingPad(left, on_stroke=self._stroke_finished)
-        self.pad.pack()
+        left.grid(row=0, column=0, sticky="nsew")
         buttons = ttk.Frame(left)
-        buttons.pack(fill="x", pady=(8, 0))
+        buttons.pack(side="bottom", fill="x", pady=(8, 0))
+        self.pad = DrawingPad(left, on_stroke=self._stroke_finished)
+        self.pad.pack(fill="both", expand=True)
         self.open_button = ttk.Button(buttons, text="Open…", command=self.open_photo)
         self.undo_button = ttk.Button(buttons, text="Undo", command=self.undo)
         self.clear_button = ttk.Button(buttons, text="Clear", command=self.clear)

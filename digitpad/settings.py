@@ -10,6 +10,8 @@ from pathlib import Path
 
 import platformdirs
 
+from digitpad.i18n import _
+
 FILE_NAME = "settings.json"
 MAX_BYTES = 64 * 1024  # a settings file is a few hundred bytes: anything larger is not ours
 
@@ -41,12 +43,12 @@ def load_settings(path=None):
         if not path.exists():
             return defaults, None
         if not path.is_file() or path.stat().st_size > MAX_BYTES:
-            return defaults, f"ignored the settings file {path}: not a settings file"
+            return defaults, _("Ignored the settings file {path}: not a settings file").format(path=path)
         saved = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as error:
-        return defaults, f"ignored the settings file {path}: {error}"
+        return defaults, _("Ignored the settings file {path}: {error}").format(path=path, error=error)
     if not isinstance(saved, dict):
-        return defaults, f"ignored the settings file {path}: not a settings file"
+        return defaults, _("Ignored the settings file {path}: not a settings file").format(path=path)
     values = {}
     for field in fields(Settings):
         value = saved.get(field.name)

@@ -1,4 +1,5 @@
 import gzip
+import importlib.util
 import struct
 from pathlib import Path
 
@@ -7,6 +8,10 @@ import pytest
 
 from digitpad.paths import SHIPPED_WEIGHTS
 from digitpad.recognition.strokes import render_strokes
+
+# Tests that train or compare with Keras: they skip on the plain install (no `train` extra).
+needs_tensorflow = pytest.mark.skipif(importlib.util.find_spec("tensorflow") is None,
+                                      reason="needs TensorFlow: pip install -e '.[train,test]'")
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SHARED_MNIST = SHARED_DATA / "mnist"
@@ -60,7 +65,11 @@ def isolated_home(tmp_path, monkeypatch):
     monkeypatch.setenv("DIGITPAD_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("DIGITPAD_WEIGHTS", raising=False)
     monkeypatch.delenv("DIGITPAD_MNIST", raising=False)
-    return tmp_path / "home"
+    monkeypatch.setenv("LANGUAGE", "en")  # English whatever the machine's locale; Chinese tests ask for it
+    yield tmp_path / "home"
+    from digitpad.i18n import use_language
+
+    use_language("en")
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from tkinter import ttk
 
 import numpy as np
 import pytest
-from conftest import DRAWN_DIGITS
+from conftest import DRAWN_DIGITS, needs_tensorflow
 from PIL import Image
 
 from digitpad.gui.app import BLANK, App
@@ -192,6 +192,7 @@ def start_training(app, mnist_dir, epochs, batch_size=16, augment=False, statuse
     return dialog, batch_values
 
 
+@needs_tensorflow
 def test_training_from_the_menu_uses_the_new_weights(app, mnist_dir):
     statuses = []
     dialog, batch_values = start_training(app, mnist_dir, epochs=2, augment=True, statuses=statuses)
@@ -211,6 +212,7 @@ def test_training_from_the_menu_uses_the_new_weights(app, mnist_dir):
     assert statuses[preparing + 1:] and set(statuses[preparing + 1:]) == {"Training…"}  # said until batches come
 
 
+@needs_tensorflow
 def test_cancel_training_keeps_the_weights(app, mnist_dir):
     dialog, batch_values = start_training(app, mnist_dir, epochs=50, batch_size=4)
     pump(app.root, lambda: batch_values)  # mid-epoch: nothing better saved yet
@@ -221,6 +223,7 @@ def test_cancel_training_keeps_the_weights(app, mnist_dir):
     assert not user_weights().exists()
 
 
+@needs_tensorflow
 def test_quitting_mid_training_stops_it_first(app, mnist_dir, shipped_weights):
     dialog, batch_values = start_training(app, mnist_dir, epochs=50, batch_size=4)
     pump(app.root, lambda: batch_values)
@@ -270,6 +273,7 @@ def test_a_long_message_wraps_and_never_resizes_the_window(app):
     assert app._status_tip == message  # the whole of it shows on hover
 
 
+@needs_tensorflow
 def test_corrections_keep_samples_and_adapting_uses_them(app, mnist_dir, monkeypatch):
     from digitpad.samples import read_samples, samples_dir
 
@@ -346,6 +350,7 @@ def test_teaching_asks_for_each_digit_with_skip_and_back(app):
     assert dialog.prompts == [d for d in range(10) for _ in range(3)]
 
 
+@needs_tensorflow
 def test_dialogs_open_beside_the_window_but_on_the_screen(app, root):
     root.geometry(f"+{root.winfo_screenwidth() - root.winfo_width() - 20}+0")  # the window near the right edge
     root.update()
@@ -475,6 +480,7 @@ def test_my_samples_relabels_and_deletes_one_sample(app):
     assert len(browser._tiles) == 1 and app.samples_text.get() == "1 sample kept"
 
 
+@needs_tensorflow
 def test_the_training_dialog_runs_again_after_a_run_and_keeps_its_chart(app, mnist_dir):
     dialog, _ = start_training(app, mnist_dir, epochs=1)
     assert "two-layer network" in dialog.title()
@@ -488,6 +494,7 @@ def test_the_training_dialog_runs_again_after_a_run_and_keeps_its_chart(app, mni
     assert dialog.start_button.instate(["!disabled"]) and len(dialog._history) == 1
 
 
+@needs_tensorflow
 def test_closing_the_training_dialog_keeps_training_in_the_background(app, mnist_dir):
     dialog, batch_values = start_training(app, mnist_dir, epochs=50, batch_size=4)
     pump(app.root, lambda: batch_values)
@@ -501,6 +508,7 @@ def test_closing_the_training_dialog_keeps_training_in_the_background(app, mnist
     pump(app.root, lambda: not dialog.running(), timeout=30)
 
 
+@needs_tensorflow
 def test_time_left_is_estimated_from_the_current_epochs_batch_rate(app, monkeypatch):
     from types import SimpleNamespace
 
@@ -524,6 +532,7 @@ def test_time_left_is_estimated_from_the_current_epochs_batch_rate(app, monkeypa
     assert dialog._time_left(at(1, 101)) == "06:29"
 
 
+@needs_tensorflow
 def test_the_mnist_folder_typed_into_the_training_dialog_is_remembered(app, mnist_dir):
     from digitpad.settings import load_settings
 
@@ -579,3 +588,54 @@ def test_the_pad_grows_with_the_window_and_reads_the_same_drawing(app):
     app.root.update()
     assert app.pad.strokes == drawn and app.pad.scale < scale
     assert len(app.pad.find_withtag("ink")) > 0
+
+
+def menu_labels(root):
+    menubar = root.nametowidget(root["menu"])
+    return [menubar.entrycget(index, "label") for index in range(menubar.index("end") + 1)
+            if menubar.type(index) == "cascade"]
+
+
+def test_the_window_speaks_chinese_when_the_environment_asks(root, monkeypatch):
+    from digitpad.i18n import has_cjk_font
+
+    if not has_cjk_font(tkfont.families(root)):
+        pytest.skip("needs a CJK font (README: fonts-wqy-microhei)")
+    monkeypatch.setenv("LANGUAGE", "zh_CN")
+    app = App(root, weights=SHIPPED_WEIGHTS)
+    root.update()
+    assert menu_labels(root) == ["文件", "模型", "视图", "帮助"]
+    assert app.recognize_button.cget("text") == "识别"
+    draw(app.pad, [dense(s) for s in DRAWN_DIGITS[7]])
+    assert app.detail.get().startswith("置信度 ")
+    root.event_generate("<Key-7>")
+    root.update()
+    assert app.samples_text.get() == "已保存 1 个样本" and app.kept_text.get() == "已将此手写保存为 7。"
+
+
+def test_the_language_setting_wins_over_the_environment_from_the_next_start(root, monkeypatch):
+    from digitpad.settings import load_settings
+
+    monkeypatch.setenv("LANGUAGE", "zh_CN")
+    app = App(root, weights=SHIPPED_WEIGHTS)
+    app.language.set("en")  # View → Language → English
+    app.language_chosen()
+    assert load_settings()[0].language == "en" and "重新启动" in app.status.get()
+    root.destroy()
+    second = tk.Tk()
+    try:
+        App(second, weights=SHIPPED_WEIGHTS)
+        assert menu_labels(second) == ["File", "Model", "View", "Help"]
+    finally:
+        second.destroy()
+
+
+def test_chinese_without_a_cjk_font_shows_english_and_says_what_to_install(root, monkeypatch):
+    import digitpad.gui.app as app_module
+
+    monkeypatch.setenv("LANGUAGE", "zh_CN")
+    monkeypatch.setattr(app_module, "has_cjk_font", lambda families: False)
+    app = App(root, weights=SHIPPED_WEIGHTS)
+    root.update()
+    assert menu_labels(root) == ["File", "Model", "View", "Help"]
+    assert "fonts-noto-cjk" in app.status.get() and app.status_label.cget("foreground") == "#b00020"

@@ -4,7 +4,7 @@ import sys
 import h5py
 import numpy as np
 import pytest
-from conftest import DRAWN_DIGITS, drawing
+from conftest import DRAWN_DIGITS, drawing, needs_tensorflow
 from PIL import Image
 
 from digitpad import BlankImageError, Recognizer, WeightsError
@@ -38,6 +38,7 @@ def test_blank_drawing_is_not_a_digit(shipped_weights):
         Recognizer.load(shipped_weights).predict(Image.new("L", (280, 280), 255))
 
 
+@needs_tensorflow
 def test_numpy_forward_agrees_with_keras(shipped_weights):
     from digitpad.training.models import build_model, load_weights_into
 
@@ -50,6 +51,7 @@ def test_numpy_forward_agrees_with_keras(shipped_weights):
     np.testing.assert_allclose(got, expected, atol=1e-5)
 
 
+@needs_tensorflow
 def test_numpy_forward_agrees_with_keras_on_mnist(shipped_weights, shared_mnist):
     from digitpad.training.models import build_model, load_weights_into
 
@@ -158,6 +160,7 @@ def test_weights_of_another_model_are_refused(tmp_path):
         Recognizer.load(path)
 
 
+@needs_tensorflow
 def test_convolutional_network_in_numpy_agrees_with_keras(tmp_path):
     from digitpad.training.models import build_model
 

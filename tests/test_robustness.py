@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 import pytest
-from conftest import drawing
+from conftest import drawing, needs_tensorflow
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
@@ -176,6 +176,7 @@ train(load_mnist(sys.argv[1]), sys.argv[2], epochs=1000, batch_size=300, on_prog
 """
 
 
+@needs_tensorflow
 def test_killing_the_process_during_saves_never_leaves_a_broken_file(mnist_dir, tmp_path, shipped_weights):
     """Epochs of one batch each, most of them saving a new best; kill -9 at various moments."""
     out = tmp_path / "w.weights.h5"

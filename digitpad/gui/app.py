@@ -3,6 +3,7 @@ import os
 import tkinter as tk
 from pathlib import Path
 from tkinter import filedialog, messagebox, ttk
+from tkinter import font as tkfont
 
 import numpy as np
 from PIL import Image, ImageTk
@@ -15,6 +16,7 @@ from digitpad.gui.pad import DrawingPad
 from digitpad.gui.text_window import show_table, show_text
 from digitpad.gui.tooltip import Tooltip
 from digitpad.gui.training_dialog import TrainingDialog, training_job
+from digitpad.i18n import CJK_FONT_HINT, LANGUAGES, N_, _, choose_language, has_cjk_font, use_language
 from digitpad.paths import resolve_weights, shipped_weights, user_weights
 from digitpad.recognition.images import BlankImageError, ImageError, open_image
 from digitpad.recognition.network import summary
@@ -25,11 +27,14 @@ from digitpad.settings import load_settings, save_settings
 from digitpad.training import TrainingUnavailable, require_tensorflow
 from digitpad.training.data import describe_source
 
-KIND_NAMES = {"mlp": "two-layer network", "cnn": "convolutional network"}
+KIND_NAMES = {"mlp": N_("two-layer network"), "cnn": N_("convolutional network")}
+KIND_MENU_LABELS = {"mlp": N_("Two-layer network"), "cnn": N_("Convolutional network")}
 BLANK = ""  # the answer while there is nothing to read
 NOT_SURE_BELOW = 0.5  # below this confidence the answer is "not sure", not a digit
 PREVIEW_SCALE = 4  # "what the model sees": 28x28 shown at 112x112
-IMAGE_TYPES = [("Images", "*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff"), ("All files", "*")]
+TUTORIAL = "两层全连接神经网络实现手写数字识别"
+TUTORIAL_IN_ENGLISH = N_("“Handwritten digit recognition with a two-layer fully connected network”")
+IMAGE_PATTERNS = "*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff"
 
 
 class App:
@@ -40,6 +45,7 @@ class App:
         self.jobs = JobSlot(root)  # the training or the adaptation running in the background
         self.handwriting = Handwriting(self)
         self.settings, settings_problem = load_settings()
+        font_problem = self._choose_language()
         # MNIST for training: the folder last chosen, else $DIGITPAD_MNIST
         self.data_source = self.settings.mnist_folder or os.environ.get("DIGITPAD_MNIST", "")
         root.title("digitpad")
@@ -47,6 +53,7 @@ class App:
         self.framed = tk.BooleanVar(root, self.settings.framed)
         self.live = tk.BooleanVar(root, self.settings.live)
         self.status = tk.StringVar(root)
+        self._saying_opened = False
         self._status_tip = ""  # the whole message (full paths) shown when the pointer rests on the status bar
         self._build_menus()
         self._build_body()
@@ -59,10 +66,10 @@ class App:
         self._weights_asked_for = weights is not None  # given on the command line: no quiet fallback
         self.use_weights(resolve_weights(weights, kind=self.kind.get()), quiet=True)
         self.handwriting.show_count()
-        if settings_problem:
-            self.say(settings_problem, error=True)
+        if settings_problem or font_problem:
+            self.say(settings_problem or font_problem, error=True)
         for variable in (self.kind, self.framed, self.live):
-            variable.trace_add("write", lambda *_: self.save_settings())
+            variable.trace_add("write", lambda *_args: self.save_settings())
 
     def save_settings(self):
         """Remember the choices for the next start; a settings file that cannot be written is said, once."""
@@ -71,7 +78,24 @@ class App:
         try:
             save_settings(self.settings)
         except OSError as error:
-            self.say(f"Cannot save the settings: {error}", error=True)
+            self.say(_("Cannot save the settings: {error}").format(error=error), error=True)
+
+    def _choose_language(self):
+        """Translate the window (the setting, else the system's language); Chinese needs a CJK font.
+        Returns a message when the language asked for cannot be shown."""
+        self.language = tk.StringVar(self.root, self.settings.language)
+        language = choose_language(self.settings.language)
+        if language == "zh_CN" and not has_cjk_font(tkfont.families(self.root)):
+            use_language("en")
+            return CJK_FONT_HINT
+        use_language(language)
+        return ""
+
+    def language_chosen(self):
+        """View → Language: remembered, and shown from the next start (menus are built once)."""
+        self.settings.language = self.language.get()
+        self.save_settings()
+        self.say(_("The language changes when digitpad starts again."))
 
     # -- layout
     @property
@@ -83,7 +107,8 @@ class App:
             "save_drawing": self.save_drawing, "quit": self.quit, "open_training": self.open_training,
             "load_weights": self.load_weights, "use_shipped_weights": self.use_shipped_weights,
             "show_summary": self.show_summary, "teach": handwriting.teach, "adapt": handwriting.adapt,
-            "forget_samples": handwriting.forget_samples, "show_samples": handwriting.show_samples, "framing": self.recognize, "live": lambda: None,
+            "forget_samples": handwriting.forget_samples, "show_samples": handwriting.show_samples,
+            "framing": self.recognize, "live": lambda: None,
             "show_shortcuts": self.show_shortcuts, "show_about": self.show_about,
         }
 
@@ -98,18 +123,24 @@ class App:
             if not command.action:
                 menu.add_separator()
             elif command.toggles:
-                menu.add_checkbutton(label=command.label, accelerator=command.accelerator,
+                menu.add_checkbutton(label=_(command.label), accelerator=command.accelerator,
                                      variable=getattr(self, command.toggles), command=actions[command.action])
             else:
-                menu.add_command(label=command.label, accelerator=command.accelerator,
+                menu.add_command(label=_(command.label), accelerator=command.accelerator,
                                  command=actions[command.action])
-        model = menus["Model"]
+        model = menus["model"]
         model.add_separator()
-        for kind, label in KIND_NAMES.items():
-            model.add_radiobutton(label=label.capitalize(), value=kind, variable=self.kind,
+        for kind, label in KIND_MENU_LABELS.items():
+            model.add_radiobutton(label=_(label), value=kind, variable=self.kind,
                                   command=lambda: self.use_weights(resolve_weights(kind=self.kind.get())))
-        for name in MENUS:
-            menubar.add_cascade(label=name, menu=menus[name])
+        languages = tk.Menu(menus["view"], tearoff=False)
+        languages.add_radiobutton(label=_("As the system"), value="", variable=self.language,
+                                  command=self.language_chosen)
+        for code, name in LANGUAGES.items():  # each in its own language, to be found by who reads it
+            languages.add_radiobutton(label=name, value=code, variable=self.language, command=self.language_chosen)
+        menus["view"].add_cascade(label=_("Language") + " / 语言", menu=languages)
+        for name, label in MENUS.items():
+            menubar.add_cascade(label=_(label), menu=menus[name])
         self.model_menu = model
         self.root.configure(menu=menubar)
 
@@ -124,17 +155,17 @@ class App:
         buttons.pack(side="bottom", fill="x", pady=(8, 0))
         self.pad = DrawingPad(left, on_stroke=self._stroke_finished)
         self.pad.pack(fill="both", expand=True)
-        self.open_button = ttk.Button(buttons, text="Open…", command=self.open_photo)
-        self.undo_button = ttk.Button(buttons, text="Undo", command=self.undo)
-        self.clear_button = ttk.Button(buttons, text="Clear", command=self.clear)
-        self.recognize_button = ttk.Button(buttons, text="Recognize", command=self.recognize)
+        self.open_button = ttk.Button(buttons, text=_("Open…"), command=self.open_photo)
+        self.undo_button = ttk.Button(buttons, text=_("Undo"), command=self.undo)
+        self.clear_button = ttk.Button(buttons, text=_("Clear"), command=self.clear)
+        self.recognize_button = ttk.Button(buttons, text=_("Recognize"), command=self.recognize)
         for button in (self.open_button, self.undo_button, self.clear_button, self.recognize_button):
             button.pack(side="left", expand=True, fill="x", padx=1)
 
         right = ttk.Frame(body, padding=(16, 0, 0, 0))
         right.grid(row=0, column=1, sticky="n")
         self.answer = tk.StringVar(self.root, BLANK)
-        self.detail = tk.StringVar(self.root, "Draw a digit")
+        self.detail = tk.StringVar(self.root, _("Draw a digit"))
         # fixed sizes: the window never changes its size as answers and messages change
         tk.Label(right, textvariable=self.answer, font=("TkDefaultFont", 40, "bold"), width=2, anchor="w").grid(
             row=0, column=0, sticky="w")
@@ -142,13 +173,13 @@ class App:
                  justify="left").grid(row=0, column=1, sticky="w", padx=8)
         self.preview = tk.Label(right, background="black", width=28 * PREVIEW_SCALE, height=28 * PREVIEW_SCALE)
         self.preview.grid(row=0, column=2, sticky="e")
-        ttk.Label(right, text="What the model sees", foreground="#555").grid(row=1, column=2, sticky="e")
-        self.hint = ttk.Label(right, text="Wrong? Click the right digit or press its key.", foreground="#555")
+        ttk.Label(right, text=_("What the model sees"), foreground="#555").grid(row=1, column=2, sticky="e")
+        self.hint = ttk.Label(right, text=_("Wrong? Click the right digit or press its key."), foreground="#555")
         self.hint.grid(row=3, column=0, columnspan=3, sticky="w", pady=(4, 0))
         self.kept = ttk.Frame(right)  # after a correction: what was kept, and Undo (in place of the hint)
         self.kept_text = tk.StringVar(self.root)
         ttk.Label(self.kept, textvariable=self.kept_text).pack(side="left")
-        self.kept_undo = ttk.Button(self.kept, text="Undo", command=lambda: self.handwriting.undo_correction())
+        self.kept_undo = ttk.Button(self.kept, text=_("Undo"), command=lambda: self.handwriting.undo_correction())
         self.kept_undo.pack(side="left", padx=(8, 0))
         self.bars = ProbabilityBars(right, on_choose=lambda digit: self.handwriting.correct(digit))
         self.bars.grid(row=2, column=0, columnspan=3, sticky="w", pady=(6, 0))
@@ -170,7 +201,7 @@ class App:
         self.banner = ttk.Frame(self.root, padding=(10, 6))
         self.banner_text = tk.StringVar(self.root)
         ttk.Label(self.banner, textvariable=self.banner_text, wraplength=420).pack(side="left")
-        ttk.Button(self.banner, text="Train now…", command=self.open_training).pack(side="right")
+        ttk.Button(self.banner, text=_("Train now…"), command=self.open_training).pack(side="right")
 
     def _bind_keys(self):
         actions = self.actions
@@ -193,16 +224,16 @@ class App:
         return toggle
 
     def show_shortcuts(self):
-        return show_table(self.root, "Keyboard shortcuts", shortcut_rows())
+        return show_table(self.root, _("Keyboard shortcuts"), shortcut_rows())
 
     # -- recognising
     def recognize(self):
         """Recognise what is on the pad and show the answer, the bars and the model's input."""
         if self.recognizer is None:
-            self._show_answer("?", "No model: Model → Train… or Load weights…")
+            self._show_answer("?", _("No model: Model → Train… or Load weights…"))
             return
         if self.pad.is_blank():
-            self._show_answer(BLANK, "Draw a digit")
+            self._show_answer(BLANK, _("Draw a digit"))
             return
         framed = self.framed.get()
         recognizer = Recognizer(self.recognizer.weights, framed=framed)
@@ -214,7 +245,7 @@ class App:
             else:
                 pixels = pixels_from_strokes(self.pad.strokes)
         except BlankImageError:
-            self._show_answer(BLANK, "No digit found: the picture is blank")
+            self._show_answer(BLANK, _("No digit found: the picture is blank"))
             return
         except ImageError as error:
             self._show_answer("?", str(error))
@@ -222,9 +253,11 @@ class App:
         probabilities = recognizer.probabilities_of_pixels(pixels[None])[0]
         digit, confidence = top_answer(probabilities)
         if confidence < NOT_SURE_BELOW:
-            self._show_answer("?", f"Not sure: maybe {digit} ({confidence:.0%})", probabilities, pixels)
+            self._show_answer("?", _("Not sure: maybe {digit} ({confidence})").format(
+                digit=digit, confidence=f"{confidence:.0%}"), probabilities, pixels)
         else:
-            self._show_answer(str(digit), f"{confidence:.1%} sure", probabilities, pixels)
+            self._show_answer(str(digit), _("{confidence} sure").format(confidence=f"{confidence:.1%}"),
+                              probabilities, pixels)
 
     def _show_answer(self, answer, detail, probabilities=None, pixels=None):
         self.answer.set(answer)
@@ -240,13 +273,13 @@ class App:
         self.preview.configure(image=self._preview_tk, width=size, height=size)
 
     def _stroke_finished(self):
-        if self.status.get().startswith("Opened "):
+        if self._saying_opened:
             self.say("")  # the photo is gone
         self.handwriting.pad_changed()
         if self.live.get():
             self.recognize()
         else:
-            self._show_answer(BLANK, "Press Recognize (Return) to read it.")
+            self._show_answer(BLANK, _("Press Recognize (Return) to read it."))
 
     def clear(self):
         self.pad.clear()
@@ -259,7 +292,8 @@ class App:
 
     # -- files
     def open_photo(self):
-        path = filedialog.askopenfilename(parent=self.root, title="Open a photo of a digit", filetypes=IMAGE_TYPES,
+        path = filedialog.askopenfilename(parent=self.root, title=_("Open a photo of a digit"),
+                                          filetypes=[(_("Images"), IMAGE_PATTERNS), (_("All files"), "*")],
                                           initialdir=self._open_folder())
         if path:
             self.settings.last_folder = str(Path(path).parent)
@@ -281,26 +315,29 @@ class App:
             self.say(str(error), error=True)
             return
         self.pad.show_photo(image)
-        self.say(f"Opened {Path(path).name}", tip=str(path))
+        self.say(_("Opened {name}").format(name=Path(path).name), tip=str(path))
+        self._saying_opened = True
         self.recognize()
 
     def say(self, message, error=False, tip=None):
         """A message in the status bar, red for a problem; tip: more (e.g. a full path) shown on hover."""
         self.status.set(message)
         self._status_tip = tip or message
+        self._saying_opened = False  # "Opened photo.jpg" is said until something else is
         self.status_label.configure(foreground="#b00020" if error else "black")
 
     def save_drawing(self):
-        path = filedialog.asksaveasfilename(parent=self.root, title="Save the drawing", defaultextension=".png",
-                                            filetypes=[("PNG image", "*.png")])
+        path = filedialog.asksaveasfilename(parent=self.root, title=_("Save the drawing"), defaultextension=".png",
+                                            filetypes=[(_("PNG image"), "*.png")])
         if not path:
             return
         try:
             self.pad.image().save(path, format="PNG")
         except (OSError, ValueError) as error:
-            self.say(f"Cannot save {path}: {error}", error=True)
+            self.say(_("Cannot save {path}: {error}").format(path=path, error=error), error=True)
             return
-        self.say(f"Saved the drawing as {Path(path).name}", tip=f"Saved the drawing to {path}")
+        self.say(_("Saved the drawing as {name}").format(name=Path(path).name),
+                 tip=_("Saved the drawing to {path}").format(path=path))
 
     # -- weights
     def use_weights(self, path, quiet=False):
@@ -311,18 +348,21 @@ class App:
             if self.recognizer is None:
                 if self._fall_back_to_shipped(path, error):
                     return
-                self.say(f"No usable weights: {error}", error=True)
+                self.say(_("No usable weights: {error}").format(error=error), error=True)
                 self._offer_training()
             else:
                 self.kind.set(self.recognizer.weights.kind)
-                self.say(f"Kept {self.recognizer.weights.path}: {error}", error=True)
+                self.say(_("Kept {path}: {error}").format(path=self.recognizer.weights.path, error=error), error=True)
             return
         self.banner.pack_forget()
         weights = self.recognizer.weights
         self.kind.set(weights.kind)
-        known = f", {weights.test_accuracy:.2%} on MNIST test" if weights.test_accuracy is not None else ""
-        self.say(f"Weights: {weights.path.name} ({KIND_NAMES[weights.kind]}{known})",
-                 tip=f"Weights: {weights.path}")
+        network = _(KIND_NAMES[weights.kind])
+        if weights.test_accuracy is not None:
+            network = _("{network}, {accuracy} on MNIST test").format(
+                network=network, accuracy=f"{weights.test_accuracy:.2%}")
+        self.say(_("Weights: {name} ({network})").format(name=weights.path.name, network=network),
+                 tip=_("Weights: {name} ({network})").format(name=weights.path, network=network))
         if not quiet:
             self.recognize()
 
@@ -336,41 +376,44 @@ class App:
         except WeightsError:
             return False
         self.kind.set(self.recognizer.weights.kind)
-        self.say(f"Using the shipped weights: {error}", error=True, tip=f"Using the shipped weights: {error}")
+        self.say(_("Using the shipped weights: {error}").format(error=error), error=True)
         return True
 
     def _offer_training(self):
-        self._show_answer("?", "No model yet")
-        self.banner_text.set(
-            "digitpad has no model yet. Train one now (a few minutes); MNIST will be read from "
-            f"{describe_source(os.environ.get('DIGITPAD_MNIST'))}, or a folder you choose."
-        )
+        self._show_answer("?", _("No model yet"))
+        self.banner_text.set(_("digitpad has no model yet. Train one now (a few minutes); MNIST will be read "
+                               "from {source}, or a folder you choose.").format(
+            source=describe_source(self.data_source or None)))
         self.banner.pack(fill="x", before=self.body)
 
     def use_shipped_weights(self):
         self.use_weights(shipped_weights(self.kind.get()))
 
     def load_weights(self):
-        path = filedialog.askopenfilename(parent=self.root, title="Load weights",
-                                          filetypes=[("Keras weights", "*.weights.h5"), ("All files", "*")])
+        path = filedialog.askopenfilename(parent=self.root, title=_("Load weights"),
+                                          filetypes=[(_("Keras weights"), "*.weights.h5"), (_("All files"), "*")])
         if path:
             self.use_weights(path)
 
     def show_summary(self):
         if self.recognizer is None:
-            return show_text(self.root, "Model summary", "No weights are loaded.")
+            return show_text(self.root, _("Model summary"), _("No weights are loaded."))
         weights = self.recognizer.weights
-        return show_text(self.root, "Model summary", f"{weights.path}\n\n{summary(weights.kind, weights.params)}")
+        return show_text(self.root, _("Model summary"), f"{weights.path}\n\n{summary(weights.kind, weights.params)}")
 
     def show_about(self):
         if self.recognizer is None:
-            network = "No weights are loaded."
+            network = _("No weights are loaded.")
         else:
             weights = self.recognizer.weights
-            shape = "784-128-10" if weights.kind == "mlp" else "two convolutions, 128, 10"
-            network = f"In use: the {KIND_NAMES[weights.kind]} ({shape}), weights {weights.path}."
-        messagebox.showinfo("About digitpad", "digitpad: handwritten digit recognition, after the tutorial "
-                            "两层全连接神经网络实现手写数字识别 (trained on MNIST).\n\n" + network, parent=self.root)
+            shape = "784-128-10" if weights.kind == "mlp" else _("two convolutions, 128, 10")
+            network = _("In use: the {network} ({shape}), weights {path}.").format(
+                network=_(KIND_NAMES[weights.kind]), shape=shape, path=weights.path)
+        # the tutorial's Chinese title only where a font can show it
+        tutorial = TUTORIAL if has_cjk_font(tkfont.families(self.root)) else TUTORIAL_IN_ENGLISH
+        about = _("digitpad: handwritten digit recognition, after the tutorial {tutorial} (trained on MNIST).")
+        messagebox.showinfo(_("About digitpad"), about.format(tutorial=tutorial) + "\n\n" + network,
+                            parent=self.root)
 
     # -- training
     def open_training(self):
@@ -384,10 +427,10 @@ class App:
             self.training.lift()
             return
         if self.jobs.busy():
-            self.say("Wait until the adaptation has finished.", error=True)
+            self.say(_("Wait until the adaptation has finished."), error=True)
             return
         weights = self.recognizer.weights if self.recognizer is not None else None
-        network = KIND_NAMES[weights.kind if weights is not None else self.kind.get()]
+        network = _(KIND_NAMES[weights.kind if weights is not None else self.kind.get()])
         self.training = TrainingDialog(self.root, network=network, data_source=self.data_source,
                                        make_job=self._training_job, on_finished=self._training_finished,
                                        jobs=self.jobs, on_hidden=self._training_hidden,
@@ -398,31 +441,33 @@ class App:
         self.save_settings()
 
     def _training_hidden(self):
-        self.say("Training goes on in the background: Model → Train… shows it, with Cancel.")
+        self.say(_("Training goes on in the background: Model → Train… shows it, with Cancel."))
 
     def _training_job(self, settings):
         self.data_source = settings.data
         start_from = self.recognizer.weights.path if self.recognizer is not None else None
-        self.model_menu.entryconfigure("Load weights…", state="disabled")
-        self.say("Training… you can keep drawing with the current weights.")
+        self.model_menu.entryconfigure(_("Load weights…"), state="disabled")
+        self.say(_("Training… you can keep drawing with the current weights."))
         return training_job(settings, start_from, user_weights(self.kind.get()), self.kind.get())
 
     def _training_finished(self, outcome):
-        self.model_menu.entryconfigure("Load weights…", state="normal")
+        self.model_menu.entryconfigure(_("Load weights…"), state="normal")
         if isinstance(outcome, BaseException):
-            self.say(f"Training failed, weights unchanged: {outcome}", error=True)
+            self.say(_("Training failed, weights unchanged: {error}").format(error=outcome), error=True)
         elif outcome.saved:
             self.use_weights(outcome.out)
-            self.say(f"Now using the new weights: {outcome.out} ({outcome.best_accuracy:.2%} on MNIST test)")
+            message = _("Now using the new weights: {name} ({accuracy} on MNIST test)")
+            self.say(message.format(name=outcome.out.name, accuracy=f"{outcome.best_accuracy:.2%}"),
+                     tip=message.format(name=outcome.out, accuracy=f"{outcome.best_accuracy:.2%}"))
         elif outcome.cancelled:
-            self.say("Training cancelled before any epoch beat the current weights: weights unchanged.")
+            self.say(_("Training cancelled before any epoch beat the current weights: weights unchanged."))
         else:
-            self.say("Training ended without improving: weights unchanged.")
+            self.say(_("Training ended without improving: weights unchanged."))
 
     def quit(self):
         """Quit; a running training is cancelled first so that no weights are lost."""
         if self.jobs.busy():
-            self.say(f"Stopping the {self.jobs.name} before quitting…")
+            self.say(_("Stopping the {job} before quitting…").format(job=_(self.jobs.name)))
             self.jobs.cancel()
             self.root.after(100, self.quit)
             return

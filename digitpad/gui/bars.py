@@ -32,7 +32,7 @@ class ProbabilityBars(tk.Canvas):
         winner = None if self.values is None else max(range(10), key=self.values.__getitem__)
         for digit, (bar, text) in enumerate(zip(self._bars, self._texts)):
             value = 0.0 if self.values is None else self.values[digit]
-            x0, y0, _, y1 = self.coords(bar)
+            x0, y0, _right, y1 = self.coords(bar)
             self.coords(bar, x0, y0, x0 + value * BAR_LENGTH, y1)
             self.itemconfigure(bar, fill=COLOURS["winner" if digit == winner else "bar"])
             self.itemconfigure(text, text="" if self.values is None else f"{value:.1%}",

@@ -3,6 +3,7 @@ import tkinter as tk
 from tkinter import ttk
 
 from digitpad.gui.placement import place_beside
+from digitpad.i18n import _
 
 EXAMPLES_PER_DIGIT = 3
 
@@ -13,11 +14,11 @@ class CalibrationDialog(tk.Toplevel):
 
     def __init__(self, master, *, keep, forget, adapt, examples=EXAMPLES_PER_DIGIT):
         super().__init__(master)
-        self.title("digitpad — teach your handwriting")
+        self.title(_("digitpad — teach your handwriting"))
         self.resizable(False, False)
         self.transient(master)
         self._keep, self._forget, self._adapt = keep, forget, adapt
-        self.prompts = [digit for digit in range(10) for _ in range(examples)]
+        self.prompts = [digit for digit in range(10) for _repeat in range(examples)]
         self.step = 0
         self.kept = []  # (step, path) of the samples kept here, for Back
         self.prompt = tk.StringVar(self)
@@ -30,10 +31,10 @@ class CalibrationDialog(tk.Toplevel):
         ttk.Label(self, textvariable=self.overall, foreground="#555").pack()
         buttons = ttk.Frame(self, padding=(12, 0, 12, 12))
         buttons.pack(fill="x")
-        self.back_button = ttk.Button(buttons, text="Back", command=self.back)
-        self.skip_button = ttk.Button(buttons, text="Skip", command=self.skip)
-        self.keep_button = ttk.Button(buttons, text="Keep", command=self.keep, default="active")
-        self.close_button = ttk.Button(buttons, text="Close", command=self.destroy)
+        self.back_button = ttk.Button(buttons, text=_("Back"), command=self.back)
+        self.skip_button = ttk.Button(buttons, text=_("Skip"), command=self.skip)
+        self.keep_button = ttk.Button(buttons, text=_("Keep"), command=self.keep, default="active")
+        self.close_button = ttk.Button(buttons, text=_("Close"), command=self.destroy)
         for button in (self.back_button, self.skip_button, self.keep_button, self.close_button):
             button.pack(side="left", expand=True, fill="x", padx=2)
         self.bind("<Return>", lambda event: self.keep())
@@ -42,20 +43,21 @@ class CalibrationDialog(tk.Toplevel):
         place_beside(self, master)
 
     def _show(self):
-        self.overall.set(f"{min(self.step + 1, len(self.prompts))} of {len(self.prompts)}"
-                         f" · {len(self.kept)} kept")
+        self.overall.set(_("{step} of {steps} · {kept} kept").format(
+            step=min(self.step + 1, len(self.prompts)), steps=len(self.prompts), kept=len(self.kept)))
         if self.step >= len(self.prompts):
-            self.prompt.set("Thank you!")
-            self.detail.set(f"{len(self.kept)} samples kept. Adapt the model to them now?")
+            self.prompt.set(_("Thank you!"))
+            self.detail.set(_("{count} samples kept. Adapt the model to them now?").format(count=len(self.kept)))
             self.skip_button.state(["disabled"])
-            self.keep_button.configure(text="Adapt now", command=self._finish)
+            self.keep_button.configure(text=_("Adapt now"), command=self._finish)
             return
         digit = self.prompts[self.step]
         number = self.prompts[: self.step + 1].count(digit)
-        self.prompt.set(f"Draw a {digit}")
-        self.detail.set(f"on the pad, as you usually write it ({number} of {self.prompts.count(digit)}), then Keep.")
+        self.prompt.set(_("Draw a {digit}").format(digit=digit))
+        self.detail.set(_("on the pad, as you usually write it ({number} of {count}), then Keep.").format(
+            number=number, count=self.prompts.count(digit)))
         self.skip_button.state(["!disabled"])
-        self.keep_button.configure(text="Keep", command=self.keep)
+        self.keep_button.configure(text=_("Keep"), command=self.keep)
         self.back_button.state(["!disabled" if self.step else "disabled"])
 
     def pad_changed(self):
@@ -68,7 +70,7 @@ class CalibrationDialog(tk.Toplevel):
             return
         path = self._keep(self.prompts[self.step])
         if path is None:
-            self.detail.set(f"The pad is empty: draw a {self.prompts[self.step]} first.")
+            self.detail.set(_("The pad is empty: draw a {digit} first.").format(digit=self.prompts[self.step]))
             return
         self.kept.append((self.step, path))
         self.step += 1

@@ -3,6 +3,7 @@ from tkinter import messagebox
 
 from digitpad.gui.calibration import CalibrationDialog
 from digitpad.gui.samples_browser import SamplesBrowser
+from digitpad.i18n import N_, _, ngettext
 from digitpad.paths import user_weights
 from digitpad.samples import add_sample, count_samples, delete_samples, read_sample_pixels, remove_sample, samples_dir
 from digitpad.training import TrainingUnavailable, require_tensorflow
@@ -24,10 +25,10 @@ class Handwriting:
         if path is None:
             return
         self.last_kept = path
-        self.app.kept_text.set(f"Kept this drawing as a {digit}.")
+        self.app.kept_text.set(_("Kept this drawing as a {digit}.").format(digit=digit))
         self.app.hint.grid_remove()
         self.app.kept.grid(row=3, column=0, columnspan=3, sticky="w", pady=(4, 0))
-        self.app.say("Model → Adapt to my handwriting learns from your samples; Model → My samples… shows them.")
+        self.app.say(_("Model → Adapt to my handwriting learns from your samples; Model → My samples… shows them."))
 
     def undo_correction(self):
         """Forget the sample the last correction kept."""
@@ -36,7 +37,7 @@ class Handwriting:
         self._forget_sample(self.last_kept)
         self.last_kept = None
         self._hide_kept()
-        self.app.say("Removed the sample just kept.")
+        self.app.say(_("Removed the sample just kept."))
 
     def pad_changed(self):
         """The user drew: a kept correction is no longer about what is on the pad."""
@@ -60,12 +61,12 @@ class Handwriting:
         """Store the pad's picture as a sample of digit; its path, or None if there was nothing to keep."""
         pad = self.app.pad
         if pad.is_blank():
-            self.app.say("Draw a digit first, then click or type its right value.")
+            self.app.say(_("Draw a digit first, then click or type its right value."))
             return None
         try:
             path = add_sample(samples_dir(), pad.recognition_image(), digit)
         except OSError as error:
-            self.app.say(f"Cannot keep the sample: {error}", error=True)
+            self.app.say(_("Cannot keep the sample: {error}").format(error=error), error=True)
             return None
         self.show_count()
         return path
@@ -89,20 +90,22 @@ class Handwriting:
         try:
             remove_sample(samples_dir(), path)
         except OSError as error:
-            self.app.say(f"Cannot remove the sample: {error}", error=True)
+            self.app.say(_("Cannot remove the sample: {error}").format(error=error), error=True)
         self.show_count()
 
     def show_count(self):
         count = count_samples(samples_dir())
-        self.app.samples_text.set(f"{count} sample{'s' * (count != 1)} kept" if count else "")
+        self.app.samples_text.set(ngettext("{count} sample kept", "{count} samples kept", count).format(count=count)
+                                  if count else "")
 
     def forget_samples(self):
         count = count_samples(samples_dir())
-        if count and messagebox.askyesno("Forget my samples", f"Delete the {count} kept samples?",
-                                         parent=self.app.root):
+        question = ngettext("Delete the {count} kept sample?", "Delete the {count} kept samples?", count)
+        if count and messagebox.askyesno(_("Forget my samples"), question.format(count=count), parent=self.app.root):
             delete_samples(samples_dir())
             self.show_count()
-            self.app.say(f"Deleted {count} samples. Model → Use shipped weights undoes an adaptation.")
+            self.app.say(ngettext("Deleted {count} sample.", "Deleted {count} samples.", count).format(count=count)
+                         + " " + _("Model → Use shipped weights undoes an adaptation."))
 
     def adapt(self):
         app = self.app
@@ -112,35 +115,38 @@ class Handwriting:
             app.say(str(error), error=True)
             return
         if app.recognizer is None or app.jobs.busy():
-            app.say("Adapting needs weights and no training running.", error=True)
+            app.say(_("Adapting needs weights and no training running."), error=True)
             return
         start_from = app.recognizer.weights.path
         out = user_weights(app.recognizer.weights.kind)
         data_source = app.data_source
 
         def job(report, cancel):
-            pixels, labels, _ = read_sample_pixels(samples_dir())
-            report(f"Adapting to {len(labels)} samples: loading MNIST to mix in…")
+            pixels, labels, _skipped = read_sample_pixels(samples_dir())
+            report(_("Adapting to {count} samples: loading MNIST to mix in…").format(count=len(labels)))
             data = load_mnist(data_source or None)
             from digitpad.training.train import adapt  # TensorFlow is imported here, off the Tk thread
 
-            report("Adapting…")
+            report(_("Adapting…"))
             return adapt(data, start_from, pixels, labels, out)
 
-        app.jobs.start("adapting", job, on_report=self._progress, on_done=self._adapted,
-                       on_error=lambda error: app.say(f"Adapting failed, weights unchanged: {error}", True))
+        app.jobs.start(N_("adapting"), job, on_report=self._progress, on_done=self._adapted,
+                       on_error=lambda error: app.say(_("Adapting failed, weights unchanged: {error}").format(
+                           error=error), True))
 
     def _progress(self, item):
         if isinstance(item, str):
             self.app.say(item)
         else:
-            self.app.say(f"Adapting… epoch {item.epoch + 1}/{item.epochs}, batch {item.batch}/{item.batches}")
+            self.app.say(_("Adapting… epoch {epoch}/{epochs}, batch {batch}/{batches}").format(
+                epoch=item.epoch + 1, epochs=item.epochs, batch=item.batch, batches=item.batches))
 
     def _adapted(self, result):
         self.app.use_weights(result.out)
         mnist = f"{result.mnist_after:.2%}"
         if result.mnist_before is not None:
             mnist = f"{result.mnist_before:.2%} → {mnist}"
-        self.app.say(f"Adapted in {result.seconds:.0f} s: your samples {result.samples_before:.0%} → "
-                     f"{result.samples_after:.0%} right; MNIST test {mnist}. "
-                     "Model → Use shipped weights undoes it.")
+        self.app.say(_("Adapted in {seconds} s: your samples {before} → {after} right; MNIST test {mnist}. "
+                       "Model → Use shipped weights undoes it.").format(
+            seconds=f"{result.seconds:.0f}", before=f"{result.samples_before:.0%}",
+            after=f"{result.samples_after:.0%}", mnist=mnist))

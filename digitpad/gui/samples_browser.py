@@ -5,6 +5,7 @@ from tkinter import ttk
 from PIL import ImageOps, ImageTk
 
 from digitpad.gui.placement import place_beside
+from digitpad.i18n import _, ngettext
 from digitpad.labels import LABELS, LabelsError, read_labels
 from digitpad.recognition.images import ImageError, open_image
 from digitpad.samples import add_sample, remove_sample
@@ -19,14 +20,14 @@ class SamplesBrowser(tk.Toplevel):
 
     def __init__(self, master, folder, *, on_change=lambda: None):
         super().__init__(master)
-        self.title("digitpad — my samples")
+        self.title(_("digitpad — my samples"))
         self.transient(master)
         self.folder, self._on_change = folder, on_change
         self.selected = None  # the selected sample's path
         self._tiles = {}  # path -> its frame
         self._photos = []  # Tk images must stay referenced while shown
         self.message = tk.StringVar(self)
-        ttk.Label(self, text="Click a sample, then press its right digit to relabel it, or Delete to remove it.",
+        ttk.Label(self, text=_("Click a sample, then press its right digit to relabel it, or Delete to remove it."),
                   padding=(10, 8, 10, 4)).pack(anchor="w")
         outer = ttk.Frame(self, padding=(10, 0))
         outer.pack(fill="both", expand=True)
@@ -42,8 +43,8 @@ class SamplesBrowser(tk.Toplevel):
         bottom = ttk.Frame(self, padding=10)
         bottom.pack(fill="x")
         ttk.Label(bottom, textvariable=self.message, wraplength=420).pack(side="left", fill="x", expand=True)
-        ttk.Button(bottom, text="Close", command=self.destroy).pack(side="right")
-        self.delete_button = ttk.Button(bottom, text="Delete", command=self.delete_selected)
+        ttk.Button(bottom, text=_("Close"), command=self.destroy).pack(side="right")
+        self.delete_button = ttk.Button(bottom, text=_("Delete"), command=self.delete_selected)
         self.delete_button.pack(side="right", padx=(0, 6))
         for key in "0123456789":
             self.bind(f"<KeyPress-{key}>", lambda event, digit=int(key): self.relabel_selected(digit))
@@ -76,9 +77,10 @@ class SamplesBrowser(tk.Toplevel):
             self.selected = None
         self._show_selection()
         shown = len(self._tiles)
-        text = f"{shown} sample{'s' if shown != 1 else ''}." if shown else "No samples kept yet."
+        text = ngettext("{count} sample.", "{count} samples.", shown).format(count=shown) if shown else \
+            _("No samples kept yet.")
         if skipped:
-            text += f" {len(skipped)} could not be shown: {skipped[0]}"
+            text += " " + _("{count} could not be shown: {reason}").format(count=len(skipped), reason=skipped[0])
         self.message.set(text)
 
     def _add_tile(self, index, path, label, image):
@@ -115,10 +117,10 @@ class SamplesBrowser(tk.Toplevel):
         try:
             remove_sample(self.folder, self.selected)
         except OSError as error:
-            self.message.set(f"Cannot delete the sample: {error}")
+            self.message.set(_("Cannot delete the sample: {error}").format(error=error))
             return
         self.selected = None
-        self._changed("Deleted the sample.")
+        self._changed(_("Deleted the sample."))
 
     def relabel_selected(self, digit):
         """Keep the selected picture as a sample of `digit` instead."""
@@ -129,10 +131,10 @@ class SamplesBrowser(tk.Toplevel):
             relabelled = add_sample(self.folder, image, digit)
             remove_sample(self.folder, self.selected)
         except (ImageError, OSError) as error:
-            self.message.set(f"Cannot relabel the sample: {error}")
+            self.message.set(_("Cannot relabel the sample: {error}").format(error=error))
             return
         self.selected = relabelled
-        self._changed(f"Relabelled as {digit}.")
+        self._changed(_("Relabelled as {digit}.").format(digit=digit))
 
     def _changed(self, what):
         self.refresh()

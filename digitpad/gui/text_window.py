@@ -2,6 +2,8 @@
 import tkinter as tk
 from tkinter import ttk
 
+from digitpad.i18n import _
+
 
 def show_text(parent, title, text):
     """Show text in its own window, closed by Close or Escape; returns the window."""
@@ -14,7 +16,7 @@ def show_text(parent, title, text):
     box.insert("1.0", text)
     box.configure(state="disabled")  # selectable and copyable, not editable
     box.pack(fill="both", expand=True)
-    close = ttk.Button(window, text="Close", command=window.destroy)
+    close = ttk.Button(window, text=_("Close"), command=window.destroy)
     close.pack(pady=(0, 10))
     close.focus_set()
     window.bind("<Escape>", lambda event: window.destroy())
@@ -31,7 +33,7 @@ def show_table(parent, title, rows):
     for row, (left, right) in enumerate(rows):
         ttk.Label(table, text=left, font="TkFixedFont").grid(row=row, column=0, sticky="w", padx=(0, 16), pady=1)
         ttk.Label(table, text=right).grid(row=row, column=1, sticky="w", pady=1)
-    close = ttk.Button(window, text="Close", command=window.destroy)
+    close = ttk.Button(window, text=_("Close"), command=window.destroy)
     close.pack(pady=(0, 10))
     close.focus_set()
     window.bind("<Escape>", lambda event: window.destroy())

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from tkinter import filedialog, ttk
 
 from digitpad.gui.placement import place_beside
+from digitpad.i18n import N_, _
 from digitpad.training.data import describe_source, load_mnist
 
 
@@ -20,13 +21,13 @@ def training_job(settings, start_from, out, kind):
     """The work done in the worker thread: load MNIST, import TensorFlow, train."""
 
     def job(report, cancel):
-        report(f"Loading MNIST from {describe_source(settings.data or None)}…")
+        report(_("Loading MNIST from {source}…").format(source=describe_source(settings.data or None)))
         data = load_mnist(settings.data or None)
-        report("Starting TensorFlow…")
+        report(_("Starting TensorFlow…"))
         from digitpad.training.train import train  # TensorFlow is imported here, off the Tk thread
 
         # drawing the writing styles takes seconds before the first batch (styles.py)
-        report("Preparing the augmented training images…" if settings.augment else "Training…")
+        report(_("Preparing the augmented training images…") if settings.augment else _("Training…"))
         return train(data, out, start_from=start_from, epochs=settings.epochs, batch_size=settings.batch_size,
                      augment=settings.augment, on_progress=report, cancel=cancel, kind=kind)
 
@@ -43,7 +44,7 @@ class TrainingDialog(tk.Toplevel):
     def __init__(self, master, *, network, data_source, make_job, on_finished, jobs,
                  on_hidden=lambda: None, on_data_source=lambda text: None):
         super().__init__(master)
-        self.title(f"digitpad — train the {network}")
+        self.title(_("digitpad — train the {network}").format(network=network))
         self.resizable(False, False)
         self.worker = None
         self._jobs = jobs
@@ -52,7 +53,7 @@ class TrainingDialog(tk.Toplevel):
         self._history = []
         self._chart = None
         self._build_settings(data_source)
-        self.data.trace_add("write", lambda *_: on_data_source(self.data.get().strip()))
+        self.data.trace_add("write", lambda *_args: on_data_source(self.data.get().strip()))
         self._build_progress()
         self.protocol("WM_DELETE_WINDOW", self.close)
         self.bind("<Escape>", lambda event: self.close())
@@ -62,29 +63,29 @@ class TrainingDialog(tk.Toplevel):
 
     # -- settings
     def _build_settings(self, data_source):
-        form = ttk.LabelFrame(self, text="Settings", padding=8)
+        form = ttk.LabelFrame(self, text=_("Settings"), padding=8)
         form.grid(row=1, column=0, sticky="ew", padx=8, pady=(8, 4))
         self.epochs = tk.IntVar(self, 5)
         self.batch_size = tk.IntVar(self, 32)
         self.augment = tk.BooleanVar(self, True)
         self.data = tk.StringVar(self, data_source)
-        ttk.Label(form, text="Epochs").grid(row=0, column=0, sticky="w")
+        ttk.Label(form, text=_("Epochs")).grid(row=0, column=0, sticky="w")
         ttk.Spinbox(form, from_=1, to=200, textvariable=self.epochs, width=6).grid(row=0, column=1, sticky="w")
-        ttk.Label(form, text="Batch size").grid(row=0, column=2, sticky="w", padx=(16, 0))
+        ttk.Label(form, text=_("Batch size")).grid(row=0, column=2, sticky="w", padx=(16, 0))
         ttk.Spinbox(form, from_=1, to=4096, textvariable=self.batch_size, width=6).grid(row=0, column=3, sticky="w")
-        ttk.Checkbutton(form, text="Augment: rotation, shift, zoom, stroke width, other writing styles",
+        ttk.Checkbutton(form, text=_("Augment: rotation, shift, zoom, stroke width, other writing styles"),
                         variable=self.augment).grid(row=1, column=0, columnspan=4, sticky="w", pady=4)
-        ttk.Label(form, text="MNIST data").grid(row=2, column=0, sticky="w")
+        ttk.Label(form, text=_("MNIST data")).grid(row=2, column=0, sticky="w")
         ttk.Entry(form, textvariable=self.data, width=36).grid(row=2, column=1, columnspan=3, sticky="ew")
-        ttk.Button(form, text="Browse…", command=self._browse).grid(row=2, column=4, padx=(4, 0))
-        ttk.Label(form, text="A folder with the four IDX files, or an mnist.npz; empty downloads MNIST.",
+        ttk.Button(form, text=_("Browse…"), command=self._browse).grid(row=2, column=4, padx=(4, 0))
+        ttk.Label(form, text=_("A folder with the four IDX files, or an mnist.npz; empty downloads MNIST."),
                   foreground="#555").grid(row=3, column=0, columnspan=5, sticky="w")
-        self.start_button = ttk.Button(form, text="Start", command=self.start, default="active")
+        self.start_button = ttk.Button(form, text=_("Start"), command=self.start, default="active")
         self.start_button.grid(row=4, column=4, sticky="e", pady=(6, 0))
         self._form = form
 
     def _browse(self):
-        folder = filedialog.askdirectory(parent=self, title="Folder with the MNIST IDX files")
+        folder = filedialog.askdirectory(parent=self, title=_("Folder with the MNIST IDX files"))
         if folder:
             self.data.set(folder)
 
@@ -94,16 +95,16 @@ class TrainingDialog(tk.Toplevel):
 
     # -- progress
     def _build_progress(self):
-        box = ttk.LabelFrame(self, text="Progress", padding=8)
+        box = ttk.LabelFrame(self, text=_("Progress"), padding=8)
         box.grid(row=2, column=0, sticky="ew", padx=8, pady=4)
-        self.status = tk.StringVar(self, "Not started.")
+        self.status = tk.StringVar(self, _("Not started."))
         # fixed sizes: the dialog keeps its size as messages and numbers change
         tk.Label(box, textvariable=self.status, wraplength=480, height=2, anchor="nw", justify="left").grid(
             row=0, column=0, columnspan=2, sticky="ew")
-        ttk.Label(box, text="Epochs").grid(row=1, column=0, sticky="w")
+        ttk.Label(box, text=_("Epochs")).grid(row=1, column=0, sticky="w")
         self.epoch_bar = ttk.Progressbar(box, length=360, mode="determinate")
         self.epoch_bar.grid(row=1, column=1, sticky="ew", pady=2)
-        ttk.Label(box, text="Batches").grid(row=2, column=0, sticky="w")
+        ttk.Label(box, text=_("Batches")).grid(row=2, column=0, sticky="w")
         self.batch_bar = ttk.Progressbar(box, length=360, mode="determinate")
         self.batch_bar.grid(row=2, column=1, sticky="ew", pady=2)
         self.numbers = tk.StringVar(self, "")
@@ -113,21 +114,21 @@ class TrainingDialog(tk.Toplevel):
         self._chart_frame.grid(row=4, column=0, columnspan=2)
         buttons = ttk.Frame(self, padding=(8, 0, 8, 8))
         buttons.grid(row=3, column=0, sticky="e")
-        self.cancel_button = ttk.Button(buttons, text="Cancel", command=self.cancel, state="disabled")
+        self.cancel_button = ttk.Button(buttons, text=_("Cancel"), command=self.cancel, state="disabled")
         self.cancel_button.pack(side="left")
-        ttk.Button(buttons, text="Close", command=self.close).pack(side="left", padx=(6, 0))
+        ttk.Button(buttons, text=_("Close"), command=self.close).pack(side="left", padx=(6, 0))
 
     def start(self):
         try:
             settings = self.settings()
         except (tk.TclError, ValueError):
-            self.status.set("Epochs and batch size must be whole numbers.")
+            self.status.set(_("Epochs and batch size must be whole numbers."))
             return
         if settings.epochs < 1 or settings.batch_size < 1:
-            self.status.set("Epochs and batch size must be at least 1.")
+            self.status.set(_("Epochs and batch size must be at least 1."))
             return
         if self._jobs.busy():
-            self.status.set(f"Wait until the {self._jobs.name} has finished.")
+            self.status.set(_("Wait until the {job} has finished.").format(job=_(self._jobs.name)))
             return
         self._set_form_state("disabled")
         self.cancel_button.state(["!disabled"])
@@ -136,7 +137,7 @@ class TrainingDialog(tk.Toplevel):
         self.numbers.set("")
         self.epoch_bar.configure(maximum=settings.epochs, value=0)
         self.batch_bar.configure(value=0)
-        self.worker = self._jobs.start("training", self._make_job(settings), widget=self, on_report=self._report,
+        self.worker = self._jobs.start(N_("training"), self._make_job(settings), widget=self, on_report=self._report,
                                        on_done=self._finished, on_error=self._finished)
 
     def _set_form_state(self, state):
@@ -150,7 +151,7 @@ class TrainingDialog(tk.Toplevel):
     def cancel(self):
         if self.running():
             self.worker.cancel.set()
-            self.status.set("Cancelling: the best weights so far are kept…")
+            self.status.set(_("Cancelling: the best weights so far are kept…"))
             self.cancel_button.state(["disabled"])
 
     def close(self):
@@ -166,14 +167,13 @@ class TrainingDialog(tk.Toplevel):
             self.status.set(item)
             return
         if not self.worker.cancel.is_set():
-            self.status.set("Training…")
+            self.status.set(_("Training…"))
         self.batch_bar.configure(maximum=item.batches, value=item.batch)
         self.epoch_bar.configure(value=item.epoch + item.batch / item.batches)
-        self.numbers.set(
-            f"epoch {item.epoch + 1}/{item.epochs}  batch {item.batch}/{item.batches}\n"
-            f"loss {item.loss:.4f}  accuracy {item.accuracy:.2%}\n"
-            f"left {self._time_left(item)}"
-        )
+        self.numbers.set(_("epoch {epoch}/{epochs}  batch {batch}/{batches}\nloss {loss}  accuracy {accuracy}\n"
+                           "left {left}").format(epoch=item.epoch + 1, epochs=item.epochs, batch=item.batch,
+                                                 batches=item.batches, loss=f"{item.loss:.4f}",
+                                                 accuracy=f"{item.accuracy:.2%}", left=self._time_left(item)))
         if item.epoch_done:
             self._history.append(item)
             self._draw_chart()
@@ -183,10 +183,10 @@ class TrainingDialog(tk.Toplevel):
         now = time.monotonic()
         if self._epoch_started is None or self._epoch_started[0] != item.epoch:
             self._epoch_started = (item.epoch, now, item.batch)
-        _, since, first_batch = self._epoch_started
+        _epoch, since, first_batch = self._epoch_started
         measured = item.batch - first_batch
         if measured < ESTIMATE_AFTER_BATCHES or now <= since:
-            return "estimating…"
+            return _("estimating…")
         per_batch = (now - since) / measured
         batches_left = (item.batches - item.batch) + (item.epochs - item.epoch - 1) * item.batches
         return _clock(batches_left * per_batch)
@@ -200,13 +200,14 @@ class TrainingDialog(tk.Toplevel):
         self.cancel_button.state(["disabled"])
         self._set_form_state("!disabled")  # ready for the next run; the chart of this one stays
         if isinstance(outcome, BaseException):
-            self.status.set(f"Training failed: {outcome}")
+            self.status.set(_("Training failed: {error}").format(error=outcome))
         elif outcome.saved:
-            what = "Cancelled; kept" if outcome.cancelled else "Done:"
-            self.status.set(f"{what} the best weights ({outcome.best_accuracy:.2%} on MNIST test) in {outcome.out}")
+            message = (_("Cancelled; kept the best weights ({accuracy} on MNIST test) in {path}") if outcome.cancelled
+                       else _("Done: the best weights ({accuracy} on MNIST test) in {path}"))
+            self.status.set(message.format(accuracy=f"{outcome.best_accuracy:.2%}", path=outcome.out))
         else:
-            self.status.set(f"{'Cancelled' if outcome.cancelled else 'Done'}: no epoch beat the current weights; "
-                            "nothing was changed.")
+            self.status.set(_("Cancelled: no epoch beat the current weights; nothing was changed.") if outcome.cancelled
+                            else _("Done: no epoch beat the current weights; nothing was changed."))
         self._on_finished(outcome)
 
 
@@ -230,13 +231,13 @@ class _Chart:
         epochs = range(1, len(history) + 1)
         self.loss_axes.clear()
         self.accuracy_axes.clear()
-        self.loss_axes.plot(epochs, [h.loss for h in history], "o-", color="#d1651f", label="loss")
-        self.loss_axes.plot(epochs, [h.val_loss for h in history], "o--", color="#d1a01f", label="test loss")
+        self.loss_axes.plot(epochs, [h.loss for h in history], "o-", color="#d1651f", label=_("loss"))
+        self.loss_axes.plot(epochs, [h.val_loss for h in history], "o--", color="#d1a01f", label=_("test loss"))
         self.accuracy_axes.plot(epochs, [h.val_accuracy for h in history], "s-",
-                                color="#1f6fd1", label="test accuracy")
-        self.loss_axes.set_xlabel("epoch")
-        self.loss_axes.set_ylabel("loss")
-        self.accuracy_axes.set_ylabel("test accuracy")
+                                color="#1f6fd1", label=_("test accuracy"))
+        self.loss_axes.set_xlabel(_("epoch"))
+        self.loss_axes.set_ylabel(_("loss"))
+        self.accuracy_axes.set_ylabel(_("test accuracy"))
         self.accuracy_axes.yaxis.set_label_position("right")  # clear() moved it to the left
         self.loss_axes.set_xticks(list(epochs))  # whole epochs, even when there is only one
         lines = self.loss_axes.get_lines() + self.accuracy_axes.get_lines()

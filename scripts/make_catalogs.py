@@ -1,0 +1,34 @@
+"""Development tool: extract the window's strings and compile the catalogs (needs Babel).
+
+    python scripts/make_catalogs.py
+
+Writes digitpad.pot, merges it into each language's .po (new strings come out untranslated
+and the tests fail until they are translated) and compiles the .mo files shipped with the package.
+"""
+import subprocess
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "digitpad"
+HERE = PACKAGE / "locale"
+SOURCES = [PACKAGE / "gui", PACKAGE / "settings.py", PACKAGE / "i18n.py"]
+KEYWORDS = ["-k", "N_", "-k", "ngettext:1,2"]
+
+
+def pybabel(*args):
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)
+
+
+def main():
+    template = HERE / "digitpad.pot"
+    pybabel("extract", *KEYWORDS, "--no-location", "--sort-output", "--omit-header", "-o", str(template),
+            *map(str, SOURCES))
+    for catalog in HERE.glob("*/LC_MESSAGES/digitpad.po"):
+        language = catalog.parent.parent.name
+        pybabel("update", "--no-fuzzy-matching", "--ignore-obsolete", "-l", language, "-i", str(template),
+                "-o", str(catalog))
+        pybabel("compile", "-l", language, "-i", str(catalog), "-o", str(catalog.with_suffix(".mo")))
+
+
+if __name__ == "__main__":
+    main()

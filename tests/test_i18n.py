@@ -1,0 +1,165 @@
+"""The window's strings: all marked for translation, all translated into Chinese, chosen in the right order."""
+import ast
+import gettext
+import re
+from pathlib import Path
+
+import pytest
+
+from digitpad import i18n
+
+babel = pytest.importorskip("babel", reason="Babel (the test extra) checks the catalogs")
+from babel.messages.extract import extract_from_file  # noqa: E402
+from babel.messages.pofile import read_po  # noqa: E402
+
+PACKAGE = Path(i18n.__file__).parent
+SOURCES = sorted((PACKAGE / "gui").glob("*.py")) + [PACKAGE / "settings.py"]
+CATALOG = PACKAGE / "locale" / "zh_CN" / "LC_MESSAGES" / "digitpad.po"
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
+# not for translation: key names and file patterns shown as they are, a folder's name, option values
+NOT_TEXT = re.compile(r"^(Ctrl\+\w|F\d+$|Return$|Escape, Delete$|\*\.|0 … 9$|784-128-10$|TkDefaultFont|TkFixedFont"
+                      r"|Pictures$|center right$)")
+TRANSLATING_CALLS = {"_", "N_", "ngettext"}
+
+
+def extracted():
+    messages = set()
+    for path in SOURCES:
+        for _, message, _, _ in extract_from_file("python", str(path), keywords=KEYWORDS):
+            messages.add(message)
+    return messages
+
+
+def read_catalog():
+    with open(CATALOG, "rb") as f:
+        return read_po(f, locale="zh_CN")
+
+
+def test_every_window_string_has_a_checked_chinese_translation():
+    catalog = read_catalog()
+    assert not catalog.fuzzy
+    for message in extracted():
+        entry = catalog.get(message)
+        assert entry is not None, f"not in the Chinese catalog: {message!r}"
+        assert "fuzzy" not in entry.flags, f"fuzzy: {message!r}"
+        strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        singular = message[0] if isinstance(message, tuple) else message
+        for string in strings:
+            assert string.strip(), f"untranslated: {message!r}"
+            assert sorted(PLACEHOLDER.findall(string)) == sorted(PLACEHOLDER.findall(singular)), message
+
+
+def test_the_shipped_compiled_catalog_is_the_po_file_compiled():
+    translation = gettext.translation("digitpad", PACKAGE / "locale", languages=["zh_CN"])
+    for entry in read_catalog():
+        if not entry.id:
+            continue
+        if isinstance(entry.id, tuple):
+            assert translation.ngettext(*entry.id, 2) == entry.string[0]
+        else:
+            assert translation.gettext(entry.id) == entry.string, f"run scripts/make_catalogs.py: {entry.id!r}"
+
+
+def _translated_nodes(tree):
+    inside = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) in TRANSLATING_CALLS:
+            inside.update(id(child) for child in ast.walk(node))
+    return inside
+
+
+def _docstrings(tree):
+    return {id(node.body[0].value) for node in ast.walk(tree)
+            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef)) and ast.get_docstring(node)}
+
+
+def looks_like_text(text):
+    """Words a person reads: a sentence, or a capitalised word (Tk's option values are lower case)."""
+    text = text.strip()
+    return (bool(re.search(r"[A-Za-z]{2,}", text)) and (" " in text or bool(re.match(r"[A-Z][a-z]", text)))
+            and not text.startswith(("<", "#")) and not NOT_TEXT.match(text))
+
+
+def unmarked_strings(source):
+    """(line, text) of each string in source that a person reads but that is not marked for translation."""
+    tree = ast.parse(source)
+    skip = _translated_nodes(tree) | _docstrings(tree)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):  # its parts are judged as one f-string
+            skip.update(id(part) for part in node.values)
+    unmarked = []
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and looks_like_text(node.value):
+            unmarked.append((node.lineno, node.value))
+        elif isinstance(node, ast.JoinedStr):  # an f-string cannot be translated: _("… {name}").format(...)
+            literal = "".join(part.value for part in node.values if isinstance(part, ast.Constant))
+            if looks_like_text(literal):
+                unmarked.append((node.lineno, literal))
+    return unmarked
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda path: path.name)
+def test_no_window_string_is_left_unmarked(path):
+    unmarked = unmarked_strings(path.read_text(encoding="utf-8"))
+    assert not unmarked, f"{path.name}: shown but not marked for translation: {unmarked}"
+
+
+def test_the_checker_finds_an_unmarked_string():
+    source = 'def f(app, n):\n    app.say("Saved it")\n    app.say(_("Saved it"))\n    x = f"Kept {n} of them"\n'
+    assert sorted(unmarked_strings(source)) == [(2, "Saved it"), (4, "Kept  of them")]
+
+
+@pytest.mark.parametrize("setting, environment, expected", [
+    ("", {"LANGUAGE": "zh_CN:en"}, "zh_CN"),
+    ("en", {"LANGUAGE": "zh_CN"}, "en"),  # the window's setting wins
+    ("zh_CN", {"LANGUAGE": "en"}, "zh_CN"),
+    ("", {"LC_ALL": "zh_CN.UTF-8"}, "zh_CN"),
+    ("", {"LANG": "zh_CN.GB18030"}, "zh_CN"),
+    ("", {"LC_MESSAGES": "zh_TW.UTF-8"}, "en"),  # traditional Chinese has no catalog yet
+    ("", {"LANG": "de_DE.UTF-8"}, "en"),
+])
+def test_the_language_comes_from_the_setting_then_the_environment(monkeypatch, setting, environment, expected):
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(variable, raising=False)
+    for variable, value in environment.items():
+        monkeypatch.setenv(variable, value)
+    assert i18n.choose_language(setting) == expected
+
+
+def test_without_environment_variables_the_platform_locale_decides(monkeypatch):
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setattr(i18n.locale, "getlocale", lambda: ("zh_CN", "UTF-8"))  # what Windows and macOS give
+    assert i18n.choose_language() == "zh_CN"
+    monkeypatch.setenv("LANG", "C")
+    assert i18n.choose_language() == "zh_CN"
+
+
+def test_chinese_text_is_translated_and_english_is_the_source():
+    i18n.use_language("zh_CN")
+    assert i18n._("Recognize") == "识别"
+    assert i18n.ngettext("{count} sample kept", "{count} samples kept", 3).format(count=3) == "已保存 3 个样本"
+    i18n.use_language("en")
+    assert i18n._("Recognize") == "Recognize"
+
+
+def test_a_cjk_font_is_recognised_by_its_family_name(monkeypatch):
+    monkeypatch.setattr(i18n.sys, "platform", "linux")
+    assert i18n.has_cjk_font(["DejaVu Sans", "Noto Sans CJK SC"])
+    assert i18n.has_cjk_font(["WenQuanYi Micro Hei"])
+    assert not i18n.has_cjk_font(["DejaVu Sans", "Liberation Serif"])
+    monkeypatch.setattr(i18n.sys, "platform", "win32")
+    assert i18n.has_cjk_font([])
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda path: path.name)
+def test_nothing_hides_the_translation_function(path):
+    """`_` is gettext here: `x, _ = ...` in a function would make its _("…") calls fail."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    hiding = [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Name) and node.id == "_"
+              and isinstance(node.ctx, ast.Store)]
+    hiding += [node.lineno for node in ast.walk(tree) if isinstance(node, ast.arg) and node.arg == "_"]
+    assert not hiding, f"{path.name} lines {hiding}"

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from tkinter import filedialog, ttk
 
 from digitpad.gui.placement import place_beside
-from digitpad.i18n import N_, _
+from digitpad.i18n import N_, _, has_cjk_font
 from digitpad.training.data import describe_source, load_mnist
 
 
@@ -75,7 +75,7 @@ class TrainingDialog(tk.Toplevel):
         ttk.Spinbox(form, from_=1, to=4096, textvariable=self.batch_size, width=6).grid(row=0, column=3, sticky="w")
         ttk.Checkbutton(form, text=_("Augment: rotation, shift, zoom, stroke width, other writing styles"),
                         variable=self.augment).grid(row=1, column=0, columnspan=4, sticky="w", pady=4)
-        ttk.Label(form, text=_("MNIST data")).grid(row=2, column=0, sticky="w")
+        ttk.Label(form, text=_("MNIST data")).grid(row=2, column=0, sticky="w", padx=(0, 6))
         ttk.Entry(form, textvariable=self.data, width=36).grid(row=2, column=1, columnspan=3, sticky="ew")
         ttk.Button(form, text=_("Browse…"), command=self._browse).grid(row=2, column=4, padx=(4, 0))
         ttk.Label(form, text=_("A folder with the four IDX files, or an mnist.npz; empty downloads MNIST."),
@@ -228,6 +228,12 @@ class _Chart:
         self.canvas.get_tk_widget().pack()
 
     def draw(self, history):
+        from matplotlib import rc_context
+
+        with rc_context({"font.family": _chart_fonts()}):  # text takes its fonts when it is made
+            self._draw(history)
+
+    def _draw(self, history):
         epochs = range(1, len(history) + 1)
         self.loss_axes.clear()
         self.accuracy_axes.clear()
@@ -243,6 +249,14 @@ class _Chart:
         lines = self.loss_axes.get_lines() + self.accuracy_axes.get_lines()
         self.loss_axes.legend(lines, [line.get_label() for line in lines], fontsize=7, loc="center right")
         self.canvas.draw_idle()
+
+
+def _chart_fonts():
+    """matplotlib's default font, then the installed CJK fonts for what it lacks (Chinese labels)."""
+    from matplotlib import font_manager
+
+    installed = sorted({font.name for font in font_manager.fontManager.ttflist})
+    return ["DejaVu Sans", *(name for name in installed if has_cjk_font([name]) and name != "DejaVu Sans")]
 
 
 def _clock(seconds):

@@ -255,8 +255,9 @@ def _chart_fonts():
     """matplotlib's default font, then the installed CJK fonts for what it lacks (Chinese labels)."""
     from matplotlib import font_manager
 
+    default = font_manager.FontProperties().get_name()
     installed = sorted({font.name for font in font_manager.fontManager.ttflist})
-    return ["DejaVu Sans", *(name for name in installed if has_cjk_font([name]) and name != "DejaVu Sans")]
+    return [default, *(name for name in installed if has_cjk_font([name]) and name != default)]
 
 
 def _clock(seconds):

@@ -17,8 +17,7 @@ SHIFT = 0.06  # of the image size: about 1.7 px
 ZOOM = 0.1
 STYLED_SHARE = 0.4  # of the 1s, 7s and 9s, drawn in another style each time they are seen
 # Share of all digits also written small with a thick pen (styles.thick_pen), seen like the
-# styles. It lifted the convolutional network by 0.1-0.65 points on every pendigits row in
-# three runs; the two-layer network stayed within its run-to-run spread (benchmarks/README.md).
+# styles: it helps the convolutional network, not the two-layer one (docs/experiments.md).
 THICK_PENS = {"mlp": 0.0, "cnn": 0.1}
 
 

@@ -21,8 +21,8 @@ from digitpad.recognition.images import BlankImageError, open_image
 from digitpad.recognition.preprocess import INK_THRESHOLD, frame, ink_mask, tutorial_pixels
 from digitpad.recognition.strokes import PAD_SIZE, PEN_WIDTH, pixels_from_strokes, render_strokes
 
-# Pad: how much the horizontal extents of two strokes' ink must overlap (a share of the
-# narrower) to be parts of one digit.
+# Pad: how much the horizontal extents of two strokes must overlap (a share of the narrower)
+# to be parts of one digit.
 SAME_DIGIT_OVERLAP = 0.5
 WELL_INSIDE = 0.9  # overlapping this much, strokes are one digit even when they do not touch
 
@@ -40,7 +40,7 @@ MAX_DIGIT_WIDTH = 1.6  # no digit is wider than this
 # pieces (the parts of one digit overlap or nearly touch), by one nat per GAP_STEP of gap, squared.
 WIDE, LOW, PRIOR_STEP = 1.1, 0.55, 0.15
 GAP_STEP = 0.05
-DIGIT_COST = 0.5  # nats per digit: of two readings the network finds as likely, the one with fewer digits
+DIGIT_COST = 0.0  # nats per digit (tried 0.5: pairs read as one digit, the networks are sure of pairs too)
 
 
 @dataclass(frozen=True)
@@ -81,35 +81,62 @@ def read(recognizer, source):
 
 def read_strokes(recognizer, strokes):
     strokes = [[(float(x), float(y)) for x, y in stroke] for stroke in strokes]
-    groups = group_strokes([stroke for stroke in strokes if stroke])
-    if not groups:
+    groups = group_strokes([stroke for stroke in strokes if stroke], _stroke_scorer(recognizer))
+    pixels, boxes = [], []
+    for group in groups:
+        try:
+            pixels.append(_group_pixels(recognizer, group))
+        except BlankImageError:  # a speck too small to frame: no digit
+            continue
+        boxes.append(_expanded(_stroke_box(group), PEN_WIDTH / 2))
+    if not pixels:
         return Reading(message="no digit found: the pad is blank")
+    pixels = np.stack(pixels)
+    return _reading(recognizer.probabilities_of_pixels(pixels), pixels, boxes)
+
+
+def _group_pixels(recognizer, group):
+    """A group of strokes framed and recognised exactly as a lone drawing on the pad is."""
     if recognizer.framed:
-        pixels = np.stack([pixels_from_strokes(inside_pad(group)) for group in groups])
-    else:  # the tutorial's pipeline: each digit as the pad would show it alone
-        pixels = np.stack([recognizer.pixels(render_strokes(inside_pad(group))) for group in groups])
-    probabilities = recognizer.probabilities_of_pixels(pixels)
-    radius = PEN_WIDTH / 2
-    boxes = [_expanded(_stroke_box(group), radius) for group in groups]
-    return _reading(probabilities, pixels, boxes)
+        return pixels_from_strokes(inside_pad(group))
+    return recognizer.pixels(render_strokes(inside_pad(group)))  # the tutorial's pipeline: the pad's picture
 
 
-def group_strokes(strokes):
+def _stroke_scorer(recognizer):
+    """score(strokes, height): how likely the strokes are one digit, in nats (see _score)."""
+    def score(strokes, height):
+        try:
+            probabilities = recognizer.probabilities_of_pixels(_group_pixels(recognizer, strokes)[None])[0]
+        except BlankImageError:
+            return -math.inf
+        left, top, right, bottom = _stroke_box(strokes)
+        return _shape_score(probabilities, right - left, bottom - top, 0.0, height)
+    return score
+
+
+def group_strokes(strokes, score=None):
     """The strokes (in the order drawn) grouped into digits, left to right.
 
     A stroke joins the digit drawn last, or failing that an earlier one, when their horizontal
-    extents overlap by SAME_DIGIT_OVERLAP of the narrower and the ink touches, or overlap
-    almost wholly (a bar drawn a little apart); otherwise it starts a new digit.
+    extents overlap almost wholly, or by SAME_DIGIT_OVERLAP of the narrower and their ink
+    touches, then if `score(strokes, height)` (see _stroke_scorer) is given, only when the
+    network finds them likelier one digit than two; otherwise it starts a new digit.
     """
+    if not strokes:
+        return []
+    height = max(float(np.ptp([y for stroke in strokes for _, y in stroke])), 1.0)
     groups = []  # lists of strokes, in the order they were started
     for stroke in strokes:
         left, _, right, _ = _stroke_box([stroke])
         for group in reversed(groups):
             group_left, _, group_right, _ = _stroke_box(group)
-            overlap = min(right, group_right) - max(left, group_left) + PEN_WIDTH  # of the ink, pen included
-            narrower = min(right - left, group_right - group_left) + PEN_WIDTH
+            # (half a pen's width added: a stroke straight up and down has some width too)
+            overlap = min(right, group_right) - max(left, group_left) + PEN_WIDTH / 2
+            narrower = min(right - left, group_right - group_left) + PEN_WIDTH / 2
             share = overlap / narrower
-            if share >= WELL_INSIDE or (share >= SAME_DIGIT_OVERLAP and _touching(stroke, group)):
+            if share >= WELL_INSIDE or (share >= SAME_DIGIT_OVERLAP and _touching(stroke, group)
+                                        and (score is None or score(group + [stroke], height)
+                                             >= score(group, height) + score([stroke], height))):
                 group.append(stroke)
                 break
         else:
@@ -118,7 +145,7 @@ def group_strokes(strokes):
 
 
 def _touching(stroke, group):
-    """Whether the stroke's ink meets the group's (within the pad's pen width)."""
+    """Whether the stroke's ink meets the group's (its middle within the pad's pen width)."""
     mine, theirs = _densified([stroke]), _densified(group)
     nearest = min(np.min(np.hypot(*(theirs[:, None, :] - point).T)) for point in mine)
     return nearest <= PEN_WIDTH
@@ -313,7 +340,7 @@ def _least_ink_path(mask, start, reach):
     column = int(cost.argmin())
     for row in range(rows - 1, -1, -1):
         path[row] = column
-        column += moves[row]
+        column += int(moves[row, column])
     return path + low
 
 
@@ -357,11 +384,14 @@ def _tutorial_crop(grey, joined):
 def _score(probabilities, pieces, height):
     """How likely a group of pieces is one digit, in nats: the network's confidence in its
     answer, less the priors on its width and height, less the cost of a digit."""
-    top, left, mask = _joined(pieces)
-    width_ratio, height_ratio = mask.shape[1] / height, mask.shape[0] / height
-    gap_ratio = _widest_gap(pieces) / height
-    prior = -(max(0.0, width_ratio - WIDE) / PRIOR_STEP) ** 2 - (max(0.0, LOW - height_ratio) / PRIOR_STEP) ** 2
-    prior -= (gap_ratio / GAP_STEP) ** 2
+    _, _, mask = _joined(pieces)
+    return _shape_score(probabilities, mask.shape[1], mask.shape[0], _widest_gap(pieces), height)
+
+
+def _shape_score(probabilities, width, height, gap, line_height):
+    width, height, gap = width / line_height, height / line_height, gap / line_height
+    prior = -(max(0.0, width - WIDE) / PRIOR_STEP) ** 2 - (max(0.0, LOW - height) / PRIOR_STEP) ** 2
+    prior -= (gap / GAP_STEP) ** 2
     return math.log(max(float(probabilities.max()), 1e-12)) + prior - DIGIT_COST
 
 

@@ -28,7 +28,7 @@ WELL_INSIDE = 0.9  # overlapping this much, strokes are one digit even when they
 
 # Pictures. Sizes are shares of the line's height (the height of its tall parts).
 SPECK = 0.08  # parts smaller than this every way are dirt, not ink of a digit
-SPLIT_WIDTH = 0.9  # parts wider than this may hold several touching digits
+SPLIT_WIDTH = 0.6  # parts wider than this may hold several touching digits
 MIN_PIECE = 0.1  # a cut leaves at least this much on either side (a 1 is narrow)
 CUT_SPACING = 0.12  # candidate cuts are at least this far apart
 CUT_REACH = 0.25  # a cut may drift this far sideways from where it starts (slanted digits)
@@ -40,6 +40,7 @@ MAX_DIGIT_WIDTH = 1.6  # no digit is wider than this
 # pieces (the parts of one digit overlap or nearly touch), by one nat per GAP_STEP of gap, squared.
 WIDE, LOW, PRIOR_STEP = 1.1, 0.55, 0.15
 GAP_STEP = 0.05
+CUT_COST = 0.15  # nats per stroke a chosen cut goes through: cutting a loop (two strokes) needs a reason
 DIGIT_COST = 0.0  # nats per digit (tried 0.5: pairs read as one digit, the networks are sure of pairs too)
 
 
@@ -196,6 +197,7 @@ class _Piece:
     top: int
     left: int
     mask: np.ndarray  # boolean, the piece's bounding box
+    crossings: int = 0  # strokes the cut along its left side went through (0: not cut there)
 
     @property
     def bottom(self):
@@ -238,9 +240,12 @@ def read_image(recognizer, image):
     scores = {span: _score(probs, pieces[span[0] : span[1]], height) for span, probs in zip(spans, probabilities)}
     scores.update({span: 0.0 if span[1] - span[0] == 1 else -math.inf for span in blank})
     index = {span: i for i, span in enumerate(spans)}
-    path = [span for span in best_path(scores, len(pieces)) if span not in blank]
+    cut_costs = [CUT_COST * piece.crossings for piece in pieces]
+    path = [span for span in best_path(scores, len(pieces), cut_costs) if span not in blank]
     if not path:
         return Reading(message="no digit found: the image is blank")
+    if len(path) == 1 and whole not in blank:  # one digit: the whole picture, as predict() reads it
+        path = [whole]
     chosen = [index[span] for span in path]
     scale_x, scale_y = _input_scale(image, grey)
     boxes = []
@@ -288,14 +293,22 @@ def cut(part, height):
         np.maximum(later, earlier, out=later)  # cuts do not cross
     columns = np.arange(width)[None, :]
     bounds = [np.zeros(rows, dtype=int)] + paths + [np.full(rows, width)]
+    crossings = [0] + [_strokes_crossed(mask, path) for path in paths]
     pieces = []
-    for left_bound, right_bound in zip(bounds[:-1], bounds[1:]):
+    for left_bound, right_bound, crossed in zip(bounds[:-1], bounds[1:], crossings):
         inside = mask & (columns >= left_bound[:, None]) & (columns < right_bound[:, None])
         if inside.any():
             ys, xs = np.nonzero(inside)
             top, left = ys.min(), xs.min()
-            pieces.append(_Piece(part.top + top, part.left + left, inside[top : ys.max() + 1, left : xs.max() + 1]))
+            box = inside[top : ys.max() + 1, left : xs.max() + 1]
+            pieces.append(_Piece(part.top + top, part.left + left, box, crossed if pieces else 0))
     return pieces
+
+
+def _strokes_crossed(mask, path):
+    """How many strokes a cut goes through: the runs of ink along it."""
+    along = mask[np.arange(mask.shape[0]), np.minimum(path, mask.shape[1] - 1)]
+    return int(np.count_nonzero(along[1:] & ~along[:-1]) + along[0])
 
 
 def _cut_starts(mask, height):
@@ -404,9 +417,11 @@ def _widest_gap(pieces):
     return widest
 
 
-def best_path(scores, count):
+def best_path(scores, count, cut_costs=None):
     """The spans covering pieces 0..count-1 whose scores add up to most (dynamic programming
-    over the segmentation graph); `scores` maps (first, end) spans to scores."""
+    over the segmentation graph); `scores` maps (first, end) spans to scores; cut_costs[i] is
+    subtracted when a span starts at piece i > 0 (the cost of cutting there)."""
+    cut_costs = cut_costs or [0.0] * count
     best = [(-math.inf, None)] * (count + 1)
     best[0] = (0.0, None)
     ending_at = {}
@@ -414,7 +429,7 @@ def best_path(scores, count):
         ending_at.setdefault(span[1], []).append(span)
     for end in range(1, count + 1):
         for span in ending_at.get(end, ()):
-            total = best[span[0]][0] + scores[span]
+            total = best[span[0]][0] + scores[span] - (cut_costs[span[0]] if span[0] else 0.0)
             if total > best[end][0]:
                 best[end] = (total, span)
     path, end = [], count

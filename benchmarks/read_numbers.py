@@ -42,8 +42,9 @@ def writers_digits(renderer):
     return by_writer
 
 
-def number_strokes(by_writer, length, rng, height, gap_range):
-    """Strokes of a number of `length` digits by one writer, in writing order, and its label."""
+def number_strokes(by_writer, length, rng, height, gap_range, owners=None):
+    """Strokes of a number of `length` digits by one writer, in writing order, and its label;
+    `owners`, a list, gets the place in the number of each stroke's digit."""
     writer = rng.choice(sorted(by_writer))
     chosen = [by_writer[writer][i] for i in rng.choice(len(by_writer[writer]), length, replace=False)]
     slope = np.tan(np.radians(rng.uniform(-6, 6)))
@@ -60,6 +61,8 @@ def number_strokes(by_writer, length, rng, height, gap_range):
             stroke = np.asarray(stroke, dtype=np.float64)
             sx, sy = (stroke[:, 0] - x0) * scale + x, (stroke[:, 1] - y1) * scale + wander  # baseline at 0
             strokes.append(np.stack([sx - slant * sy, sy + slope * sx], axis=1))
+            if owners is not None:
+                owners.append(len(label))
         x += (x1 - x0) * scale
         label += str(digit)
     every = np.concatenate(strokes)

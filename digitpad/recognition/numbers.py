@@ -24,23 +24,30 @@ from digitpad.recognition.strokes import PAD_SIZE, PEN_WIDTH, pixels_from_stroke
 # Pad: how much the horizontal extents of two strokes must overlap (a share of the narrower)
 # to be parts of one digit.
 SAME_DIGIT_OVERLAP = 0.5
+BAR_OVERLAP = 0.25  # a flat stroke, less (a 5's bar reaches well to the right of its body)
+BAR_HEIGHT = 0.3  # flat: lower than this share of the writing's height, and than half its width
 WELL_INSIDE = 0.9  # overlapping this much, strokes are one digit even when they do not touch
 
 # Pictures. Sizes are shares of the line's height (the height of its tall parts).
 SPECK = 0.08  # parts smaller than this every way are dirt, not ink of a digit
-SPLIT_WIDTH = 0.6  # parts wider than this may hold several touching digits
+SPLIT_WIDTH = 0.9  # parts wider than this may hold several touching digits
 MIN_PIECE = 0.1  # a cut leaves at least this much on either side (a 1 is narrow)
-CUT_SPACING = 0.12  # candidate cuts are at least this far apart
+CUT_SPACING = 0.15  # candidate cuts are at least this far apart
 CUT_REACH = 0.25  # a cut may drift this far sideways from where it starts (slanted digits)
 CUT_BEND = 0.3  # ink-pixels' worth of cost for each sideways step: cuts run straight unless ink is in the way
-MAX_PIECES = 5  # a digit is made of at most this many pieces
+MAX_PIECES = 8  # a digit is made of at most this many pieces
 MAX_DIGIT_WIDTH = 1.6  # no digit is wider than this
-# Priors, in nats (log-probabilities): a group wider than WIDE or lower than LOW is less likely
-# a digit, by one nat per PRIOR_STEP beyond the limit, squared; so is one with a gap between its
-# pieces (the parts of one digit overlap or nearly touch), by one nat per GAP_STEP of gap, squared.
-WIDE, LOW, PRIOR_STEP = 1.1, 0.55, 0.15
+# Priors, in nats (log-probabilities): a group narrower or wider than the digit read (MIN_ASPECT,
+# MAX_ASPECT, width over the line's height) or lower than LOW is less likely that digit, by one
+# nat per PRIOR_STEP beyond the limit, squared; so is one with a gap between its pieces (the
+# parts of one digit overlap or nearly touch), by one nat per GAP_STEP of gap, squared.
+LOW, PRIOR_STEP = 0.55, 0.15
 GAP_STEP = 0.05
-CUT_COST = 0.15  # nats per stroke a chosen cut goes through: cutting a loop (two strokes) needs a reason
+# Width over height of each digit 0-9 in MNIST's training set (ink > 127): the 2nd and the
+# 99th percentiles. Only a 1 is narrower than 0.4.
+MIN_ASPECT = np.array([0.55, 0.15, 0.55, 0.5, 0.5, 0.5, 0.4, 0.46, 0.45, 0.4])
+MAX_ASPECT = np.array([1.43, 0.9, 1.67, 1.25, 1.25, 1.67, 1.18, 1.33, 1.25, 1.11])
+CUT_COST = 0.3  # nats per stroke a chosen cut goes through: cutting a loop (two strokes) needs a reason
 DIGIT_COST = 0.0  # nats per digit (tried 0.5: pairs read as one digit, the networks are sure of pairs too)
 
 
@@ -119,13 +126,15 @@ def group_strokes(strokes, score=None):
     """The strokes (in the order drawn) grouped into digits, left to right.
 
     A stroke joins the digit drawn last, or failing that an earlier one, when their horizontal
-    extents overlap almost wholly, or by SAME_DIGIT_OVERLAP of the narrower and their ink
-    touches, then if `score(strokes, height)` (see _stroke_scorer) is given, only when the
-    network finds them likelier one digit than two; otherwise it starts a new digit.
+    extents overlap almost wholly, or by SAME_DIGIT_OVERLAP of the narrower (BAR_OVERLAP for a
+    flat stroke) and their ink touches, and then, if `score(strokes, height)` (see
+    _stroke_scorer) is given, the network finds them likelier one digit than two (a bar alone
+    is too low to be a digit). Otherwise it starts a new digit. The writing's height is that
+    of its taller strokes.
     """
     if not strokes:
         return []
-    height = max(float(np.ptp([y for stroke in strokes for _, y in stroke])), 1.0)
+    height = max(float(np.percentile([np.ptp([y for _, y in stroke]) for stroke in strokes], 75)), 1.0)
     groups = []  # lists of strokes, in the order they were started
     for stroke in strokes:
         left, _, right, _ = _stroke_box([stroke])
@@ -135,14 +144,20 @@ def group_strokes(strokes, score=None):
             overlap = min(right, group_right) - max(left, group_left) + PEN_WIDTH / 2
             narrower = min(right - left, group_right - group_left) + PEN_WIDTH / 2
             share = overlap / narrower
-            if share >= WELL_INSIDE or (share >= SAME_DIGIT_OVERLAP and _touching(stroke, group)
-                                        and (score is None or score(group + [stroke], height)
-                                             >= score(group, height) + score([stroke], height))):
+            bar = _is_bar(stroke, height) or (len(group) == 1 and _is_bar(group[0], height))  # drawn first or last
+            needed = BAR_OVERLAP if bar else SAME_DIGIT_OVERLAP
+            if share >= WELL_INSIDE or (share >= needed and _touching(stroke, group) and (
+                    score is None or score(group + [stroke], height) >= score(group, height) + score([stroke], height))):
                 group.append(stroke)
                 break
         else:
             groups.append([stroke])
     return sorted(groups, key=lambda group: (_stroke_box(group)[0] + _stroke_box(group)[2]) / 2)
+
+
+def _is_bar(stroke, height):
+    left, top, right, bottom = _stroke_box([stroke])
+    return bottom - top < min(BAR_HEIGHT * height, 0.5 * (right - left))
 
 
 def _touching(stroke, group):
@@ -402,10 +417,13 @@ def _score(probabilities, pieces, height):
 
 
 def _shape_score(probabilities, width, height, gap, line_height):
+    """The best of the network's answers weighed by how narrow that digit can be, less the priors."""
     width, height, gap = width / line_height, height / line_height, gap / line_height
-    prior = -(max(0.0, width - WIDE) / PRIOR_STEP) ** 2 - (max(0.0, LOW - height) / PRIOR_STEP) ** 2
-    prior -= (gap / GAP_STEP) ** 2
-    return math.log(max(float(probabilities.max()), 1e-12)) + prior - DIGIT_COST
+    prior = -(max(0.0, LOW - height) / PRIOR_STEP) ** 2 - (gap / GAP_STEP) ** 2
+    # (half a 0 read as a 6 is too narrow for a 6; two digits read as one too wide for it)
+    unlike = (np.maximum(0.0, MIN_ASPECT - width) / PRIOR_STEP) ** 2 + (np.maximum(0.0, width - MAX_ASPECT) / PRIOR_STEP) ** 2
+    answers = np.log(np.maximum(np.asarray(probabilities, dtype=np.float64), 1e-12)) - unlike
+    return float(answers.max()) + prior - DIGIT_COST
 
 
 def _widest_gap(pieces):

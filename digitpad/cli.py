@@ -50,6 +50,12 @@ def _parser():
     _add_common(predict)
     predict.set_defaults(handler=_predict)
 
+    read = commands.add_parser("read", help="read whole numbers (several digits) in image files")
+    read.add_argument("files", nargs="+", metavar="FILE", help="image files; - asks for paths one by one")
+    read.add_argument("--json", action="store_true", help="one JSON object per line")
+    _add_common(read)
+    read.set_defaults(handler=_read)
+
     evaluate = commands.add_parser("evaluate", help="accuracy and confusion matrix")
     source = evaluate.add_mutually_exclusive_group()
     source.add_argument("--data", help="MNIST folder or .npz (default: $DIGITPAD_MNIST or download)")
@@ -110,6 +116,31 @@ def _predict(args):
                               "probabilities": [round(float(p), 6) for p in probabilities]}), flush=True)
         else:
             print(f"{path}: {digit} ({confidence:.1%})", flush=True)
+    return 1 if failures else 0
+
+
+def _read(args):
+    recognizer = Recognizer.load(args.weights, framed=not args.no_frame, kind=args.model)
+    paths = _prompted_paths() if args.files == ["-"] else args.files
+    failures = 0
+    for path in paths:
+        try:
+            reading = recognizer.read(path)
+        except ImageError as error:
+            failures += 1
+            print(json.dumps({"file": path, "number": None, "error": str(error)}) if args.json
+                  else f"{path}: error: {error}", flush=True)
+            continue
+        if args.json:
+            digits = [{"digit": d.digit, "confidence": round(d.confidence, 6), "box": [round(v) for v in d.box]}
+                      for d in reading.digits]
+            found = {"file": path, "number": reading.number, "digits": digits}
+            print(json.dumps(found | ({"message": reading.message} if reading.message else {})), flush=True)
+        elif reading.digits:
+            each = ", ".join(f"{d.digit} {d.confidence:.1%}" for d in reading.digits)
+            print(f"{path}: {reading.number} (min confidence {reading.min_confidence:.1%}: {each})", flush=True)
+        else:
+            print(f"{path}: {reading.message}", flush=True)
     return 1 if failures else 0
 
 

@@ -53,6 +53,14 @@ class Recognizer:
         """(digit, confidence) for one image."""
         return top_answer(self.probabilities(image))
 
+    def read(self, image_or_strokes):
+        """The number in a picture (path or PIL image) or in the pad's strokes (lists of (x, y)
+        points, in the order drawn): a numbers.Reading, its digits left to right. A lone digit
+        reads as predict() recognises it. Raises ImageError for a picture that cannot be read."""
+        from digitpad.recognition.numbers import read
+
+        return read(self, image_or_strokes)
+
 
 def top_answer(probabilities):
     """(digit, confidence): the most probable digit and its probability."""

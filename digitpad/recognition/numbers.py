@@ -1,0 +1,487 @@
+"""Reading whole numbers: the digits of a number drawn on the pad or in a picture, left to right.
+
+On the pad the strokes tell the digits apart: strokes that overlap horizontally and touch are
+one digit (a 4 or a 5 written in two strokes), and each digit is then framed and recognised
+exactly as a lone drawing is. In a picture the ink is split into its connected parts; a part
+as wide as several digits gets candidate cuts (paths from top to bottom through the least
+ink); then a search over the ways of grouping the pieces into digits keeps the grouping the
+network reads best, weighed by how digit-like each group's width and height are.
+
+Pure numpy + Pillow + scikit-image (recognising must not import TensorFlow).
+"""
+import math
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+from PIL import Image
+from skimage.measure import label, regionprops
+
+from digitpad.recognition.images import BlankImageError, open_image
+from digitpad.recognition.preprocess import INK_THRESHOLD, frame, ink_mask, tutorial_pixels
+from digitpad.recognition.strokes import PAD_SIZE, PEN_WIDTH, pixels_from_strokes, render_strokes
+
+# Pad: how much the horizontal extents of two strokes must overlap (a share of the narrower)
+# to be parts of one digit.
+SAME_DIGIT_OVERLAP = 0.5
+BAR_OVERLAP = 0.25  # a flat stroke, less (a 5's bar reaches well to the right of its body)
+BAR_HEIGHT = 0.3  # flat: lower than this share of the writing's height, and than half its width
+WELL_INSIDE = 0.9  # overlapping this much, strokes are one digit even when they do not touch
+
+# Pictures. Sizes are shares of the line's height (the height of its tall parts).
+SPECK = 0.08  # parts smaller than this every way are dirt, not ink of a digit
+SPLIT_WIDTH = 0.9  # parts wider than this may hold several touching digits
+MIN_PIECE = 0.1  # a cut leaves at least this much on either side (a 1 is narrow)
+CUT_SPACING = 0.15  # candidate cuts are at least this far apart
+CUT_REACH = 0.25  # a cut may drift this far sideways from where it starts (slanted digits)
+CUT_BEND = 0.3  # ink-pixels' worth of cost for each sideways step: cuts run straight unless ink is in the way
+MAX_PIECES = 8  # a digit is made of at most this many pieces
+MAX_DIGIT_WIDTH = 1.6  # no digit is wider than this
+# Priors, in nats (log-probabilities): a group narrower or wider than the digit read (MIN_ASPECT,
+# MAX_ASPECT, width over the line's height) or lower than LOW is less likely that digit, by one
+# nat per PRIOR_STEP beyond the limit, squared; so is one with a gap between its pieces (the
+# parts of one digit overlap or nearly touch), by one nat per GAP_STEP of gap, squared.
+LOW, PRIOR_STEP = 0.55, 0.15
+GAP_STEP = 0.05
+# Width over height of each digit 0-9 in MNIST's training set (ink > 127): the 2nd and the
+# 99th percentiles. Only a 1 is narrower than 0.4.
+MIN_ASPECT = np.array([0.55, 0.15, 0.55, 0.5, 0.5, 0.5, 0.4, 0.46, 0.45, 0.4])
+MAX_ASPECT = np.array([1.43, 0.9, 1.67, 1.25, 1.25, 1.67, 1.18, 1.33, 1.25, 1.11])
+CUT_COST = 0.3  # nats per stroke a chosen cut goes through: cutting a loop (two strokes) needs a reason
+DIGIT_COST = 0.0  # nats per digit (tried 0.5: pairs read as one digit, the networks are sure of pairs too)
+
+
+@dataclass(frozen=True)
+class DigitReading:
+    digit: int
+    confidence: float
+    probabilities: np.ndarray  # the ten probabilities
+    box: tuple  # (left, top, right, bottom) in the input's coordinates, right and bottom exclusive
+    pixels: np.ndarray  # the 28x28 input the network saw
+
+
+@dataclass(frozen=True)
+class Reading:
+    digits: tuple = ()  # DigitReading, left to right
+    message: str = field(default="", compare=False)  # why there is no digit, when there is none
+
+    @property
+    def number(self):
+        """The digits as a string, leading zeros kept; "" when there is no digit."""
+        return "".join(str(digit.digit) for digit in self.digits)
+
+    @property
+    def min_confidence(self):
+        return min((digit.confidence for digit in self.digits), default=None)
+
+
+def is_strokes(source):
+    """Whether a source for Recognizer.read is the pad's strokes rather than a picture."""
+    return not isinstance(source, (str, os.PathLike, Image.Image))
+
+
+def read(recognizer, source):
+    """The number in a picture (path or PIL image) or in the pad's strokes (lists of (x, y))."""
+    return read_strokes(recognizer, source) if is_strokes(source) else read_image(recognizer, source)
+
+
+# -- the pad
+
+def read_strokes(recognizer, strokes):
+    strokes = [[(float(x), float(y)) for x, y in stroke] for stroke in strokes]
+    groups = group_strokes([stroke for stroke in strokes if stroke], _stroke_scorer(recognizer))
+    pixels, boxes = [], []
+    for group in groups:
+        try:
+            pixels.append(_group_pixels(recognizer, group))
+        except BlankImageError:  # a speck too small to frame: no digit
+            continue
+        boxes.append(_expanded(_stroke_box(group), PEN_WIDTH / 2))
+    if not pixels:
+        return Reading(message="no digit found: the pad is blank")
+    pixels = np.stack(pixels)
+    return _reading(recognizer.probabilities_of_pixels(pixels), pixels, boxes)
+
+
+def _group_pixels(recognizer, group):
+    """A group of strokes framed and recognised exactly as a lone drawing on the pad is."""
+    if recognizer.framed:
+        return pixels_from_strokes(inside_pad(group))
+    return recognizer.pixels(render_strokes(inside_pad(group)))  # the tutorial's pipeline: the pad's picture
+
+
+def _stroke_scorer(recognizer):
+    """score(strokes, height): how likely the strokes are one digit, in nats (see _score)."""
+    def score(strokes, height):
+        try:
+            probabilities = recognizer.probabilities_of_pixels(_group_pixels(recognizer, strokes)[None])[0]
+        except BlankImageError:
+            return -math.inf
+        left, top, right, bottom = _stroke_box(strokes)
+        return _shape_score(probabilities, right - left, bottom - top, 0.0, height)
+    return score
+
+
+def group_strokes(strokes, score=None):
+    """The strokes (in the order drawn) grouped into digits, left to right.
+
+    A stroke joins the digit drawn last, or failing that an earlier one, when their horizontal
+    extents overlap almost wholly, or by SAME_DIGIT_OVERLAP of the narrower (BAR_OVERLAP for a
+    flat stroke) and their ink touches, and then, if `score(strokes, height)` (see
+    _stroke_scorer) is given, the network finds them likelier one digit than two (a bar alone
+    is too low to be a digit). Otherwise it starts a new digit. The writing's height is that
+    of its taller strokes.
+    """
+    if not strokes:
+        return []
+    height = max(float(np.percentile([np.ptp([y for _, y in stroke]) for stroke in strokes], 75)), 1.0)
+    groups = []  # lists of strokes, in the order they were started
+    for stroke in strokes:
+        left, _, right, _ = _stroke_box([stroke])
+        for group in reversed(groups):
+            group_left, _, group_right, _ = _stroke_box(group)
+            # (half a pen's width added: a stroke straight up and down has some width too)
+            overlap = min(right, group_right) - max(left, group_left) + PEN_WIDTH / 2
+            narrower = min(right - left, group_right - group_left) + PEN_WIDTH / 2
+            share = overlap / narrower
+            bar = _is_bar(stroke, height) or (len(group) == 1 and _is_bar(group[0], height))  # drawn first or last
+            needed = BAR_OVERLAP if bar else SAME_DIGIT_OVERLAP
+            if share >= WELL_INSIDE or (share >= needed and _touching(stroke, group) and (
+                    score is None or score(group + [stroke], height) >= score(group, height) + score([stroke], height))):
+                group.append(stroke)
+                break
+        else:
+            groups.append([stroke])
+    return sorted(groups, key=lambda group: (_stroke_box(group)[0] + _stroke_box(group)[2]) / 2)
+
+
+def _is_bar(stroke, height):
+    left, top, right, bottom = _stroke_box([stroke])
+    return bottom - top < min(BAR_HEIGHT * height, 0.5 * (right - left))
+
+
+def _touching(stroke, group):
+    """Whether the stroke's ink meets the group's (its middle within the pad's pen width)."""
+    mine, theirs = _densified([stroke]), _densified(group)
+    nearest = min(np.min(np.hypot(*(theirs[:, None, :] - point).T)) for point in mine)
+    return nearest <= PEN_WIDTH
+
+
+def _densified(strokes, step=PEN_WIDTH / 4):
+    """The strokes' points, with points added along each segment at most `step` apart."""
+    points = []
+    for stroke in strokes:
+        stroke = np.asarray(stroke, dtype=np.float64)
+        points.append(stroke[:1])
+        for start, end in zip(stroke[:-1], stroke[1:]):
+            count = max(1, math.ceil(np.hypot(*(end - start)) / step))
+            points.append(start + (end - start) * (np.arange(1, count + 1)[:, None] / count))
+    return np.concatenate(points)
+
+
+def _stroke_box(strokes):
+    xs = [x for stroke in strokes for x, _ in stroke]
+    ys = [y for stroke in strokes for _, y in stroke]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def inside_pad(strokes):
+    """The strokes of one digit as a lone drawing on the pad: as they are when they lie on a
+    pad-sized square at the origin (so a lone digit is recognised exactly as today), else
+    moved by whole pixels to its middle, and shrunk only if larger than the pad."""
+    left, top, right, bottom = _stroke_box(strokes)
+    if left >= 0 and top >= 0 and right <= PAD_SIZE and bottom <= PAD_SIZE:
+        return strokes
+    room = PAD_SIZE - 2 * PEN_WIDTH
+    scale = min(1.0, room / max(right - left, bottom - top, 1e-9))
+    dx = round(PAD_SIZE / 2 - (left + right) / 2 * scale)
+    dy = round(PAD_SIZE / 2 - (top + bottom) / 2 * scale)
+    return [[(x * scale + dx, y * scale + dy) for x, y in stroke] for stroke in strokes]
+
+
+def _expanded(box, by):
+    left, top, right, bottom = box
+    return (left - by, top - by, right + by, bottom + by)
+
+
+# -- pictures
+
+@dataclass
+class _Piece:
+    """Ink of a picture that belongs to one digit at most: a connected part, or a cut of one."""
+    top: int
+    left: int
+    mask: np.ndarray  # boolean, the piece's bounding box
+    crossings: int = 0  # strokes the cut along its left side went through (0: not cut there)
+
+    @property
+    def bottom(self):
+        return self.top + self.mask.shape[0]
+
+    @property
+    def right(self):
+        return self.left + self.mask.shape[1]
+
+    @property
+    def centre(self):
+        return self.left + np.nonzero(self.mask)[1].mean()
+
+
+def read_image(recognizer, image):
+    """The number in a picture: a path or a PIL image (raises ImageError when it cannot be read)."""
+    grey = open_image(image)
+    mask = ink_mask(grey) if recognizer.framed else np.asarray(grey) < INK_THRESHOLD
+    if not mask.any():
+        return Reading(message="no digit found: the image is blank")
+    pieces, height = pieces_of(mask)
+    if not pieces:
+        return Reading(message="no digit found: the image is blank")
+    whole = (0, len(pieces))
+    pixels, spans, blank = [], [], set()
+    for span in _candidate_digits(pieces, height):
+        try:
+            if span == whole:  # the picture as one digit, exactly as a lone digit is recognised
+                pixels.append(recognizer.pixels(grey))
+            elif recognizer.framed:
+                pixels.append(frame(_joined(pieces[span[0] : span[1]])[2]))
+            else:
+                pixels.append(_tutorial_crop(grey, _joined(pieces[span[0] : span[1]])))
+        except BlankImageError:  # too little ink to be a digit: a piece alone is left out at no cost
+            pixels.append(np.zeros((28, 28), dtype=np.float32))
+            blank.add(span)
+        spans.append(span)
+    pixels = np.stack(pixels)
+    probabilities = recognizer.probabilities_of_pixels(pixels)
+    scores = {span: _score(probs, pieces[span[0] : span[1]], height) for span, probs in zip(spans, probabilities)}
+    scores.update({span: 0.0 if span[1] - span[0] == 1 else -math.inf for span in blank})
+    index = {span: i for i, span in enumerate(spans)}
+    cut_costs = [CUT_COST * piece.crossings for piece in pieces]
+    path = [span for span in best_path(scores, len(pieces), cut_costs) if span not in blank]
+    if not path:
+        return Reading(message="no digit found: the image is blank")
+    if len(path) == 1 and whole not in blank:  # one digit: the whole picture, as predict() reads it
+        path = [whole]
+    chosen = [index[span] for span in path]
+    scale_x, scale_y = _input_scale(image, grey)
+    boxes = []
+    for span in path:
+        top, left, joined = _joined(pieces[span[0] : span[1]])
+        bottom, right = top + joined.shape[0], left + joined.shape[1]
+        boxes.append((left * scale_x, top * scale_y, right * scale_x, bottom * scale_y))
+    return _reading(probabilities[chosen], pixels[chosen], boxes)
+
+
+def pieces_of(mask):
+    """The picture's ink as pieces ordered left to right, and the line's height in pixels.
+
+    Connected parts, less specks; a part wider than SPLIT_WIDTH times the height is cut where
+    digits may touch.
+    """
+    labels = label(mask, connectivity=2)
+    regions = regionprops(labels)
+    heights = np.array([region.bbox[2] - region.bbox[0] for region in regions])
+    height = float(np.median(heights[heights >= 0.5 * heights.max()]))
+    pieces = []
+    for region in regions:
+        top, left, bottom, right = region.bbox
+        if max(bottom - top, right - left) < SPECK * height:
+            continue
+        part = _Piece(top, left, region.image)
+        if right - left > SPLIT_WIDTH * height:
+            pieces += cut(part, height)
+        else:
+            pieces.append(part)
+    return sorted(pieces, key=lambda piece: piece.centre), height
+
+
+def cut(part, height):
+    """A part cut into pieces along each candidate cut: paths from top to bottom through the
+    least ink, starting at the valleys of its ink's column counts."""
+    mask = part.mask
+    rows, width = mask.shape
+    starts = _cut_starts(mask, height)
+    if not starts:
+        return [part]
+    reach = max(1, round(CUT_REACH * height))
+    paths = [_least_ink_path(mask, start, reach) for start in starts]
+    for earlier, later in zip(paths[:-1], paths[1:]):
+        np.maximum(later, earlier, out=later)  # cuts do not cross
+    columns = np.arange(width)[None, :]
+    bounds = [np.zeros(rows, dtype=int)] + paths + [np.full(rows, width)]
+    crossings = [0] + [_strokes_crossed(mask, path) for path in paths]
+    pieces = []
+    for left_bound, right_bound, crossed in zip(bounds[:-1], bounds[1:], crossings):
+        inside = mask & (columns >= left_bound[:, None]) & (columns < right_bound[:, None])
+        if inside.any():
+            ys, xs = np.nonzero(inside)
+            top, left = ys.min(), xs.min()
+            box = inside[top : ys.max() + 1, left : xs.max() + 1]
+            pieces.append(_Piece(part.top + top, part.left + left, box, crossed if pieces else 0))
+    return pieces
+
+
+def _strokes_crossed(mask, path):
+    """How many strokes a cut goes through: the runs of ink along it."""
+    along = mask[np.arange(mask.shape[0]), np.minimum(path, mask.shape[1] - 1)]
+    return int(np.count_nonzero(along[1:] & ~along[:-1]) + along[0])
+
+
+def _cut_starts(mask, height):
+    """Columns where a cut may start: the valleys of the column counts of ink, deepest first
+    chosen, at least CUT_SPACING apart and MIN_PIECE from the ends, left to right."""
+    width = mask.shape[1]
+    counts = mask.sum(axis=0).astype(np.float64)
+    smooth = max(1, round(0.03 * height))
+    counts = np.convolve(counts, np.ones(2 * smooth + 1) / (2 * smooth + 1), mode="same")
+    margin = max(1, round(MIN_PIECE * height))
+    inner = np.arange(margin, width - margin)
+    if inner.size == 0:
+        return []
+    left, middle, right = counts[inner - 1], counts[inner], counts[np.minimum(inner + 1, width - 1)]
+    valleys = inner[(middle <= left) & (middle <= right)]
+    spacing = CUT_SPACING * height
+    chosen = []
+    for column in valleys[np.argsort(counts[valleys], kind="stable")]:
+        if all(abs(column - other) >= spacing for other in chosen):
+            chosen.append(int(column))
+    return sorted(chosen)
+
+
+def _least_ink_path(mask, start, reach):
+    """For each row, the column of a path from top to bottom through the least ink, at most
+    `reach` columns from `start`, moving at most one column per row (dynamic programming)."""
+    rows, width = mask.shape
+    low, high = max(0, start - reach), min(width, start + reach + 1)
+    ink = mask[:, low:high].astype(np.float64)
+    columns = high - low
+    cost = ink[0] + CUT_BEND * np.abs(np.arange(low, high) - start)  # starting off the valley costs too
+    moves = np.zeros((rows, columns), dtype=np.int8)
+    for row in range(1, rows):
+        stay = cost
+        from_left = np.concatenate([[np.inf], cost[:-1]]) + CUT_BEND
+        from_right = np.concatenate([cost[1:], [np.inf]]) + CUT_BEND
+        options = np.stack([from_left, stay, from_right])
+        choice = options.argmin(axis=0)
+        moves[row] = choice - 1  # -1: came from the left, 0: from above, 1: from the right
+        cost = options[choice, np.arange(columns)] + ink[row]
+    path = np.empty(rows, dtype=int)
+    column = int(cost.argmin())
+    for row in range(rows - 1, -1, -1):
+        path[row] = column
+        column += int(moves[row, column])
+    return path + low
+
+
+def _candidate_digits(pieces, height):
+    """(first, end) spans of consecutive pieces that may be one digit; all of them, always."""
+    spans = {(0, len(pieces))}
+    for first in range(len(pieces)):
+        left, right = pieces[first].left, pieces[first].right
+        for end in range(first + 1, min(first + MAX_PIECES, len(pieces)) + 1):
+            left, right = min(left, pieces[end - 1].left), max(right, pieces[end - 1].right)
+            if end - first > 1 and right - left > MAX_DIGIT_WIDTH * height:
+                break
+            spans.add((first, end))
+    return sorted(spans)
+
+
+def _joined(pieces):
+    """(top, left, mask) of pieces together."""
+    top, left = min(piece.top for piece in pieces), min(piece.left for piece in pieces)
+    bottom, right = max(piece.bottom for piece in pieces), max(piece.right for piece in pieces)
+    mask = np.zeros((bottom - top, right - left), dtype=bool)
+    for piece in pieces:
+        mask[piece.top - top : piece.bottom - top, piece.left - left : piece.right - left] |= piece.mask
+    return top, left, mask
+
+
+def _tutorial_crop(grey, joined):
+    """The tutorial's pipeline on a square of the picture around one digit."""
+    top, left, mask = joined
+    side = max(mask.shape)
+    centre_y, centre_x = top + mask.shape[0] / 2, left + mask.shape[1] / 2
+    box = tuple(round(v) for v in (centre_x - side / 2, centre_y - side / 2, centre_x + side / 2, centre_y + side / 2))
+    crop = Image.new("L", (box[2] - box[0], box[3] - box[1]), 255)
+    crop.paste(grey.crop(box), (0, 0))
+    pixels = tutorial_pixels(crop)
+    if not pixels.any():
+        raise BlankImageError("no digit found: the image is blank")
+    return pixels
+
+
+def _score(probabilities, pieces, height):
+    """How likely a group of pieces is one digit, in nats: the network's confidence in its
+    answer, less the priors on its width and height, less the cost of a digit."""
+    _, _, mask = _joined(pieces)
+    return _shape_score(probabilities, mask.shape[1], mask.shape[0], _widest_gap(pieces), height)
+
+
+def _shape_score(probabilities, width, height, gap, line_height):
+    """The best of the network's answers weighed by how narrow that digit can be, less the priors."""
+    width, height, gap = width / line_height, height / line_height, gap / line_height
+    prior = -(max(0.0, LOW - height) / PRIOR_STEP) ** 2 - (gap / GAP_STEP) ** 2
+    # (half a 0 read as a 6 is too narrow for a 6; two digits read as one too wide for it)
+    unlike = (np.maximum(0.0, MIN_ASPECT - width) / PRIOR_STEP) ** 2 + (np.maximum(0.0, width - MAX_ASPECT) / PRIOR_STEP) ** 2
+    answers = np.log(np.maximum(np.asarray(probabilities, dtype=np.float64), 1e-12)) - unlike
+    return float(answers.max()) + prior - DIGIT_COST
+
+
+def _widest_gap(pieces):
+    """The widest horizontal gap between the pieces' extents (0 when they overlap)."""
+    extents = sorted((piece.left, piece.right) for piece in pieces)
+    widest, reached = 0, extents[0][1]
+    for left, right in extents[1:]:
+        widest, reached = max(widest, left - reached), max(reached, right)
+    return widest
+
+
+def best_path(scores, count, cut_costs=None):
+    """The spans covering pieces 0..count-1 whose scores add up to most (dynamic programming
+    over the segmentation graph); `scores` maps (first, end) spans to scores; cut_costs[i] is
+    subtracted when a span starts at piece i > 0 (the cost of cutting there)."""
+    cut_costs = cut_costs or [0.0] * count
+    best = [(-math.inf, None)] * (count + 1)
+    best[0] = (0.0, None)
+    ending_at = {}
+    for span in scores:
+        ending_at.setdefault(span[1], []).append(span)
+    for end in range(1, count + 1):
+        for span in ending_at.get(end, ()):
+            total = best[span[0]][0] + scores[span] - (cut_costs[span[0]] if span[0] else 0.0)
+            if total > best[end][0]:
+                best[end] = (total, span)
+    path, end = [], count
+    while end > 0:
+        span = best[end][1]
+        if span is None:  # no way to cover the pieces (cannot happen: single pieces are always spans)
+            return []
+        path.append(span)
+        end = span[0]
+    return path[::-1]
+
+
+def _input_scale(source, grey):
+    """How much larger the upright input picture is than the picture worked on (it was shrunk)."""
+    if isinstance(source, Image.Image):
+        width, height = _upright_size(source)
+    else:
+        try:
+            with Image.open(source) as image:
+                width, height = _upright_size(image)
+        except (OSError, ValueError):
+            return 1.0, 1.0
+    return width / grey.width, height / grey.height
+
+
+def _upright_size(image):
+    width, height = image.size
+    turned = image.getexif().get(0x0112) in (5, 6, 7, 8)  # EXIF orientations that swap the sides
+    return (height, width) if turned else (width, height)
+
+
+def _reading(probabilities, pixels, boxes):
+    digits = []
+    for probs, digit_pixels, box in zip(probabilities, pixels, boxes):
+        digit = int(np.argmax(probs))
+        digits.append(DigitReading(digit, float(probs[digit]), probs, tuple(float(v) for v in box), digit_pixels))
+    return Reading(tuple(digits))

@@ -12,6 +12,7 @@ from digitpad.gui.bars import ProbabilityBars
 from digitpad.gui.commands import COMMANDS, DIGIT_KEYS, MENUS, shortcut_rows
 from digitpad.gui.handwriting import Handwriting
 from digitpad.gui.jobs import JobSlot
+from digitpad.gui.number_strip import NumberStrip
 from digitpad.gui.pad import DrawingPad
 from digitpad.gui.text_window import show_table, show_text
 from digitpad.gui.tooltip import Tooltip
@@ -20,8 +21,9 @@ from digitpad.i18n import CJK_FONT_HINT, LANGUAGES, N_, _, choose_language, has_
 from digitpad.paths import resolve_weights, shipped_weights, user_weights
 from digitpad.recognition.images import BlankImageError, ImageError, open_image
 from digitpad.recognition.network import summary
+from digitpad.recognition.numbers import inside_pad
 from digitpad.recognition.recognizer import Recognizer, top_answer
-from digitpad.recognition.strokes import pixels_from_strokes
+from digitpad.recognition.strokes import recognition_image
 from digitpad.recognition.weights import WeightsError
 from digitpad.settings import load_settings, save_settings
 from digitpad.training import TrainingUnavailable, require_tensorflow
@@ -41,6 +43,8 @@ class App:
     def __init__(self, root, weights=None):
         self.root = root
         self.recognizer = None
+        self.reading = None  # what was read last (recognition.numbers.Reading), and the digit shown in the bars
+        self.chosen = 0
         self.training = None  # the TrainingDialog while it exists
         self.jobs = JobSlot(root)  # the training or the adaptation running in the background
         self.handwriting = Handwriting(self)
@@ -164,13 +168,15 @@ class App:
 
         right = ttk.Frame(body, padding=(16, 0, 0, 0))
         right.grid(row=0, column=1, sticky="n")
-        self.answer = tk.StringVar(self.root, BLANK)
-        self.detail = tk.StringVar(self.root, _("Draw a digit"))
+        self.answer = tk.StringVar(self.root, BLANK)  # the number read, "?" or BLANK
+        self.detail = tk.StringVar(self.root, _("Draw a digit or a number"))
         # fixed sizes: the window never changes its size as answers and messages change
-        tk.Label(right, textvariable=self.answer, font=("TkDefaultFont", 40, "bold"), width=2, anchor="w").grid(
-            row=0, column=0, sticky="w")
-        tk.Label(right, textvariable=self.detail, wraplength=170, width=22, height=4, anchor="w",
-                 justify="left").grid(row=0, column=1, sticky="w", padx=8)
+        answer_box = ttk.Frame(right)
+        answer_box.grid(row=0, column=0, columnspan=2, sticky="nw")
+        self.number = NumberStrip(answer_box, on_choose=self.choose_digit, width=270, height=70)
+        self.number.pack(anchor="w")
+        tk.Label(answer_box, textvariable=self.detail, wraplength=270, width=36, height=2, anchor="nw",
+                 justify="left").pack(anchor="w")
         self.preview = tk.Label(right, background="black", width=28 * PREVIEW_SCALE, height=28 * PREVIEW_SCALE)
         self.preview.grid(row=0, column=2, sticky="e")
         ttk.Label(right, text=_("What the model sees"), foreground="#555").grid(row=1, column=2, sticky="e")
@@ -233,37 +239,73 @@ class App:
             self._show_answer("?", _("No model: Model → Train… or Load weights…"))
             return
         if self.pad.is_blank():
-            self._show_answer(BLANK, _("Draw a digit"))
+            self._show_answer(BLANK, _("Draw a digit or a number"))
             return
-        framed = self.framed.get()
-        recognizer = Recognizer(self.recognizer.weights, framed=framed)
+        recognizer = Recognizer(self.recognizer.weights, framed=self.framed.get())
         try:
-            if not framed:  # the tutorial's pipeline: the pad or the photo as it is
-                pixels = recognizer.pixels(self.pad.image())
-            elif self.pad.photo is not None:
-                pixels = recognizer.pixels(self.pad.photo)
-            else:
-                pixels = pixels_from_strokes(self.pad.strokes)
+            reading = recognizer.read(self.pad.photo if self.pad.photo is not None else self.pad.strokes)
         except BlankImageError:
-            self._show_answer(BLANK, _("No digit found: the picture is blank"))
-            return
+            reading = None
         except ImageError as error:
             self._show_answer("?", str(error))
             return
-        probabilities = recognizer.probabilities_of_pixels(pixels[None])[0]
-        digit, confidence = top_answer(probabilities)
-        if confidence < NOT_SURE_BELOW:
-            self._show_answer("?", _("Not sure: maybe {digit} ({confidence})").format(
-                digit=digit, confidence=f"{confidence:.0%}"), probabilities, pixels)
+        if reading is None or not reading.digits:
+            self._show_answer(BLANK, _("No digit found: the picture is blank"))
+            return
+        self.reading = reading
+        # a number opens on its least sure digit: the one most worth a look
+        self.choose_digit(min(range(len(reading.digits)), key=lambda index: reading.digits[index].confidence))
+
+    def choose_digit(self, index):
+        """Show the digit at index of the reading: its ten bars, its 28x28 input, its box."""
+        reading = self.reading
+        if reading is None or not 0 <= index < len(reading.digits):
+            return
+        self.chosen = index
+        digits = reading.digits
+        chosen = digits[index]
+        if len(digits) == 1:
+            digit, confidence = top_answer(chosen.probabilities)
+            if confidence < NOT_SURE_BELOW:
+                answer = "?"
+                detail = _("Not sure: maybe {digit} ({confidence})").format(digit=digit, confidence=f"{confidence:.0%}")
+            else:
+                answer, detail = str(digit), _("{confidence} sure").format(confidence=f"{confidence:.1%}")
+            self.number.show([answer])
         else:
-            self._show_answer(str(digit), _("{confidence} sure").format(confidence=f"{confidence:.1%}"),
-                              probabilities, pixels)
+            answer = reading.number
+            detail = _("Digit {position} of {count}: {confidence} sure. Click a digit to see it.").format(
+                position=index + 1, count=len(digits), confidence=f"{chosen.confidence:.1%}")
+            self.number.show(list(answer), [digit.confidence for digit in digits], index, NOT_SURE_BELOW)
+        self.answer.set(answer)
+        self.detail.set(detail)
+        self.bars.show(chosen.probabilities)
+        self._show_preview(chosen.pixels)
+        show_boxes = self.pad.photo is not None or len(digits) > 1
+        self.pad.show_boxes([digit.box for digit in digits] if show_boxes else (), index)
+
+    def chosen_digit_image(self):
+        """What a correction keeps: the whole drawing or photo for a lone digit, else the chosen digit's part."""
+        reading = self.reading
+        if reading is None or len(reading.digits) <= 1:
+            return self.pad.recognition_image()
+        left, top, right, bottom = reading.digits[self.chosen].box
+        if self.pad.photo is not None:
+            margin = (bottom - top) * 0.1
+            return self.pad.photo.crop((round(max(0, left - margin)), round(max(0, top - margin)),
+                                        round(right + margin), round(bottom + margin)))
+        inside = [stroke for stroke in self.pad.strokes
+                  if all(left <= x <= right and top <= y <= bottom for x, y in stroke)]
+        return recognition_image(inside_pad(inside or self.pad.strokes))
 
     def _show_answer(self, answer, detail, probabilities=None, pixels=None):
+        self.reading = None
         self.answer.set(answer)
+        self.number.show([answer])
         self.detail.set(detail)
         self.bars.show(probabilities)
         self._show_preview(pixels)
+        self.pad.show_boxes(())
 
     def _show_preview(self, pixels):
         grey = np.zeros((28, 28), np.uint8) if pixels is None else (pixels * 255).astype(np.uint8)

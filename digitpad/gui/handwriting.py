@@ -64,7 +64,7 @@ class Handwriting:
             self.app.say(_("Draw a digit first, then click or type its right value."))
             return None
         try:
-            path = add_sample(samples_dir(), pad.recognition_image(), digit)
+            path = add_sample(samples_dir(), self.app.chosen_digit_image(), digit)
         except OSError as error:
             self.app.say(_("Cannot keep the sample: {error}").format(error=error), error=True)
             return None

@@ -1,29 +1,34 @@
 """The drawing pad: a canvas that keeps the strokes it shows, or shows an opened photo.
 
-Strokes are kept in pad units (the pad is PAD_SIZE units square) whatever size the canvas
-has on the screen: the pad grows with the window and a drawing reads the same at any size.
+Strokes are kept in pad units (the pad is PAD_SIZE units high, and as wide as the window
+gives it, for a number of several digits) whatever size the canvas has on the screen: the
+pad grows with the window and a drawing reads the same at any size.
 """
+import math
 import tkinter as tk
 
 from PIL import ImageOps, ImageTk
 
 from digitpad.recognition.strokes import PAD_SIZE, PEN_WIDTH, recognition_image, render_strokes
 
-MARGIN_COLOUR = "#d9d9d9"  # the canvas around the square pad when the window is not square
+WIDTH = 480  # px asked for at the start: room for a number of several digits
+BOX_COLOUR, CHOSEN_BOX_COLOUR = "#9db4d0", "#1f6fd1"  # the digits found, the one shown in the bars
 
 
 class DrawingPad(tk.Canvas):
     """Left button draws round-capped black strokes; on_stroke() runs after each one."""
 
     def __init__(self, master, on_stroke, **options):
-        super().__init__(master, width=PAD_SIZE, height=PAD_SIZE, background=MARGIN_COLOUR,
+        super().__init__(master, width=WIDTH, height=PAD_SIZE, background="white",
                          highlightthickness=0, borderwidth=0, cursor="pencil", **options)
         self.strokes = []  # lists of (x, y) in pad units, as drawn
         self.photo = None  # an opened picture (PIL image) shown instead of strokes
         self._on_stroke = on_stroke
         self._photo_tk = None
         self._items = []  # canvas items of each stroke, for Undo
-        self.scale, self.origin = 1.0, (0.0, 0.0)  # canvas pixels per pad unit; the pad's top left corner
+        self.scale = 1.0  # canvas pixels per pad unit
+        self.photo_box = (0.0, 0.0, 1.0)  # where the photo is shown: left, top, canvas pixels per photo pixel
+        self._boxes = ((), None)  # the digits' boxes shown, and which one is chosen
         self.bind("<Configure>", self._resized)
         self.bind("<ButtonPress-1>", self._press)
         self.bind("<B1-Motion>", self._drag)
@@ -32,7 +37,10 @@ class DrawingPad(tk.Canvas):
 
     def image(self):
         """What the user sees, as a PIL image: the photo, or the strokes rendered exactly."""
-        return self.photo if self.photo is not None else render_strokes(self.strokes)
+        if self.photo is not None:
+            return self.photo
+        width = max(PAD_SIZE, math.ceil(self.width_in_units()))  # the whole pad, as wide as it is shown
+        return render_strokes(self.strokes, size=width).crop((0, 0, width, PAD_SIZE))
 
     def recognition_image(self):
         """What is recognised and kept as a sample: the photo, or the strokes drawn with a pen
@@ -43,7 +51,7 @@ class DrawingPad(tk.Canvas):
         return self.photo is None and not self.strokes
 
     def clear(self):
-        self.strokes, self._items = [], []
+        self.strokes, self._items, self._boxes = [], [], ((), None)
         self.photo = self._photo_tk = None
         self._redraw()
 
@@ -62,36 +70,54 @@ class DrawingPad(tk.Canvas):
         self._redraw()
 
     # -- pad units and canvas pixels
+    def show_boxes(self, boxes, chosen=None):
+        """Frame the digits found: boxes (left, top, right, bottom) in pad units, or in the photo's pixels."""
+        self._boxes = (tuple(boxes), chosen)
+        self.delete("boxes")
+        for index, box in enumerate(boxes):
+            if self.photo is not None:
+                left, top, scale = self.photo_box
+                corners = (left + box[0] * scale, top + box[1] * scale, left + box[2] * scale, top + box[3] * scale)
+            else:
+                corners = (*self._on_canvas(box[:2]), *self._on_canvas(box[2:]))
+            self.create_rectangle(*corners, outline=CHOSEN_BOX_COLOUR if index == chosen else BOX_COLOUR,
+                                  width=2, dash=() if index == chosen else (4, 3), tags="boxes")
+
+    def width_in_units(self):
+        return self.winfo_width() / self.scale
+
+    # -- pad units and canvas pixels
     def _resized(self, event):
-        self.scale = max(1, min(event.width, event.height)) / PAD_SIZE
-        self.origin = ((event.width - PAD_SIZE * self.scale) / 2, (event.height - PAD_SIZE * self.scale) / 2)
+        self.scale = max(1, event.height) / PAD_SIZE
         self._redraw()
 
     def _on_canvas(self, point):
-        return (self.origin[0] + point[0] * self.scale, self.origin[1] + point[1] * self.scale)
+        return (point[0] * self.scale, point[1] * self.scale)
 
     def _in_pad_units(self, event):
-        return (round((event.x - self.origin[0]) / self.scale, 1), round((event.y - self.origin[1]) / self.scale, 1))
+        return (round(event.x / self.scale, 1), round(event.y / self.scale, 1))
 
     def _redraw(self):
         self.delete("all")
-        left, top = self.origin
-        side = PAD_SIZE * self.scale
-        self.create_rectangle(left, top, left + side, top + side, fill="white", outline="")
         if self.photo is not None:
-            fitted = ImageOps.contain(self.photo, (max(1, round(side)), max(1, round(side))))
+            width, height = max(1, self.winfo_width()), max(1, self.winfo_height())
+            fitted = ImageOps.contain(self.photo, (width, height))
             self._photo_tk = ImageTk.PhotoImage(fitted, master=self)
-            self.create_image(left + side / 2, top + side / 2, image=self._photo_tk)
+            self.create_image(width / 2, height / 2, image=self._photo_tk)
+            self.photo_box = ((width - fitted.width) / 2, (height - fitted.height) / 2,
+                              fitted.width / self.photo.width)
         self._items = []
         for stroke in self.strokes:
             items = [self._dot(stroke[0])]
             items += [self._segment(a, b) for a, b in zip(stroke, stroke[1:])]
             self._items.append(items)
+        self.show_boxes(*self._boxes)
 
     # -- drawing
     def _press(self, event):
         if self.photo is not None:
             self.clear()
+        self.show_boxes(())
         point = self._in_pad_units(event)
         self.strokes.append([point])
         self._items.append([self._dot(point)])

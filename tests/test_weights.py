@@ -247,7 +247,8 @@ def test_a_crashed_training_leaves_no_lock_and_its_leftovers_are_removed(tmp_pat
               "        os._exit(9)\n")  # dies holding the lock, before any cleaning up
     assert subprocess.run([sys.executable, "-c", script, str(out)]).returncode == 9
     assert list(tmp_path.glob("*.partial.weights.h5"))
-    unrelated = tmp_path / ".w-cnn.abc.partial.weights.h5"
+    (tmp_path / ".w.partial.weights.h5").write_bytes(b"left by an older version")
+    unrelated = tmp_path / ".w-cnn.abcdefgh.partial.weights.h5"
     unrelated.write_bytes(b"another output's")
     with training_lock(out):
         assert sorted(tmp_path.glob("*.partial.weights.h5")) == [unrelated]

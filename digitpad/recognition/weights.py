@@ -290,8 +290,10 @@ def training_lock(out):
 
 
 def _remove_leftovers(out):
-    prefix = f".{_stem(out)}."
-    for path in out.parent.glob(f"{glob.escape(prefix)}*{PARTIAL_SUFFIX}"):
-        if stat.S_ISREG(os.lstat(path).st_mode):
-            path.unlink(missing_ok=True)
+    """Temporary files of out (partial_path's, and the fixed name older versions used) left by runs that died."""
+    prefix = glob.escape(f".{_stem(out)}.")
+    for pattern in (f"{prefix}{'?' * 8}{PARTIAL_SUFFIX}", f"{prefix}{PARTIAL_SUFFIX.lstrip('.')}"):
+        for path in out.parent.glob(pattern):  # mkstemp's random part is 8 characters
+            if stat.S_ISREG(os.lstat(path).st_mode):
+                path.unlink(missing_ok=True)
 

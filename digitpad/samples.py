@@ -8,7 +8,9 @@ import io
 import os
 import shutil
 import stat
+import tempfile
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,15 +40,21 @@ def add_sample(folder, image, label):
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{label}-{uuid.uuid4().hex[:12]}.png"
-    partial = path.with_suffix(".partial")
-    image.save(partial, format="PNG")
-    os.replace(partial, path)
+    with _new_file_beside(path) as (partial, f):
+        image.save(f, format="PNG")
+        f.close()
+        os.replace(partial, path)
     table = folder / LABELS
     # never through a symbolic link (it may point anywhere), never waiting on a named pipe
-    fd = os.open(table, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
+    try:
+        fd = os.open(table, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
+    except OSError as error:
+        path.unlink(missing_ok=True)
+        raise DataError(f"{table} is not a regular file ({error.strerror}): the sample was not kept") from None
     with open(fd, "a", newline="", encoding="utf-8") as f:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
+            path.unlink(missing_ok=True)
             raise DataError(f"{table} is not a regular file: the sample was not kept")
         writer = csv.writer(f)
         if info.st_size == 0:
@@ -138,8 +146,22 @@ def remove_sample(folder, path):
     with open_regular_file(table, "table of labels") as f:
         text = f.read().decode("utf-8", errors="replace")
     rows = [row for row in csv.reader(io.StringIO(text, newline="")) if row and row[0] != path.name]
-    partial = table.with_suffix(".partial")
-    with open(partial, "w", newline="", encoding="utf-8") as f:
-        csv.writer(f).writerows(rows)
-    os.replace(partial, table)
+    with _new_file_beside(table) as (partial, f):
+        text = io.StringIO(newline="")
+        csv.writer(text).writerows(rows)
+        f.write(text.getvalue().encode("utf-8"))
+        f.close()
+        os.replace(partial, table)
     path.unlink(missing_ok=True)
+
+
+@contextmanager
+def _new_file_beside(path):
+    """A new temporary file (unique name, O_EXCL: never through a planted link) in path's folder,
+    open for writing in binary; removed unless it was renamed into place."""
+    fd, name = tempfile.mkstemp(dir=Path(path).parent, prefix=f".{Path(path).name}.", suffix=".partial")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            yield Path(name), f
+    finally:
+        Path(name).unlink(missing_ok=True)

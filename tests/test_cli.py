@@ -326,3 +326,13 @@ def test_a_samples_folder_that_is_a_symlink_is_not_reported_deleted(isolated_hom
     assert main(["samples", "delete"]) == 2
     assert "could not delete the samples" in capsys.readouterr().err
     assert (elsewhere / "labels.csv").exists()
+
+
+def test_evaluate_goes_on_after_a_file_it_cannot_open(images, capsys):
+    with open(images / "labels.csv", "w") as f:
+        f.write(f"file,label\nseven.png,7\n{'x' * 300}.png,4\néén.png,1\n")  # a name too long to open
+    assert main(["evaluate", "--images", str(images)]) == 0
+    captured = capsys.readouterr()
+    assert "unusable (blank or unreadable, counted wrong): 1" in captured.out
+    assert "accuracy: 66.67%" in captured.out
+    assert "unusable:" in captured.err and "xxx" in captured.err

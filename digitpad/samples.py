@@ -19,8 +19,8 @@ import numpy as np
 from digitpad.labels import LABELS, LabelsError, read_labels
 from digitpad.paths import user_data_dir
 from digitpad.recognition.images import ImageError, open_image
-from digitpad.recognition.weights import open_regular_file
 from digitpad.recognition.preprocess import mnist_pixels
+from digitpad.recognition.weights import open_regular_file
 from digitpad.training.data import DataError
 
 

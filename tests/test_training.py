@@ -7,8 +7,7 @@ import pytest
 from conftest import tiny_mnist
 
 from digitpad.recognition.recognizer import Recognizer
-import digitpad.recognition.weights as training_weights
-from digitpad.recognition.weights import WeightsError, read_weights
+from digitpad.recognition.weights import TrainingBusy, WeightsError, read_weights
 
 training = pytest.importorskip("digitpad.training.train")
 keras = pytest.importorskip("keras")
@@ -186,7 +185,7 @@ def test_two_trainings_of_the_same_file_at_once_are_refused(tmp_path, data):
     def second_training(progress):
         if not cancel.is_set():
             cancel.set()
-            with pytest.raises(training_weights.TrainingBusy, match=f"another training is writing {out}") as error:
+            with pytest.raises(TrainingBusy, match=f"another training is writing {out}") as error:
                 training.train(data, out, epochs=1, batch_size=16)
             refused.append(error)
 

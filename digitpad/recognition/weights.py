@@ -12,7 +12,7 @@ import os
 import shutil
 import stat
 import tempfile
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -285,7 +285,8 @@ def training_lock(out):
         _remove_leftovers(out)
         yield
     finally:
-        os.unlink(lock_path)  # before unlocking: a run waiting on the old file then retries
+        with suppress(FileNotFoundError):  # before unlocking: a run that opened the old file then retries
+            os.unlink(lock_path)
         os.close(fd)
 
 

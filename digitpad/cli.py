@@ -13,7 +13,7 @@ from digitpad.paths import resolve_weights, user_weights
 from digitpad.recognition.images import ImageError
 from digitpad.recognition.network import KINDS
 from digitpad.recognition.recognizer import Recognizer, top_answer
-from digitpad.recognition.weights import WeightsError, check_output, read_weights
+from digitpad.recognition.weights import WeightsError, check_training_output, read_weights
 from digitpad.samples import (
     delete_samples,
     export_samples,
@@ -220,7 +220,7 @@ def _train(args):
         if held != args.model:
             raise WeightsError(f"{start_from} holds weights of the {held} network: train it with --model {held}")
     out = Path(args.out).expanduser() if args.out else user_weights(args.model)
-    check_output(out)  # before loading MNIST and training: a bad --out is found at once
+    check_training_output(out, args.replace)  # before loading MNIST and training: a bad --out is found at once
     data = load_mnist(args.data)
     print(f"data: {describe_source(args.data)}")
     print(f"resuming from: {start_from or 'scratch'}")

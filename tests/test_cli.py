@@ -336,3 +336,18 @@ def test_evaluate_goes_on_after_a_file_it_cannot_open(images, capsys):
     assert "unusable (blank or unreadable, counted wrong): 1" in captured.out
     assert "accuracy: 66.67%" in captured.out
     assert "unusable:" in captured.err and "xxx" in captured.err
+
+
+def test_an_out_that_holds_no_weights_is_refused_before_loading_mnist(tmp_path, monkeypatch, capsys):
+    pytest.importorskip("tensorflow")
+
+    def never(source=None):
+        raise AssertionError("MNIST was loaded before --out was checked")
+
+    monkeypatch.setattr("digitpad.cli.load_mnist", never)
+    notes = tmp_path / "notes.weights.h5"
+    notes.write_text("my notes")
+    assert main(["train", "--fresh", "--out", str(notes)]) == 2
+    err = capsys.readouterr().err
+    assert "left unchanged: to overwrite it, use --replace" in err and len(err.splitlines()) == 1
+    assert notes.read_text() == "my notes"

@@ -100,6 +100,19 @@ def check_output(path):
         raise WeightsError(f"cannot write {path}: {error.strerror or error}") from None
 
 
+def check_training_output(path, replace=False):
+    """check_output(path); unless replace, also that a file already there holds weights
+    (training compares them with its own, and keeps the better): else WeightsError."""
+    check_output(path)
+    if replace or not os.path.lexists(path):
+        return
+    try:
+        read_weights(path)
+    except WeightsError as error:
+        raise WeightsError(f"{error}; it was left unchanged: to overwrite it, use --replace "
+                           "(or write elsewhere with --out)") from None
+
+
 def read_weights(path):
     path = Path(path)
     try:

@@ -18,7 +18,7 @@ import numpy as np
 
 from digitpad.recognition.weights import (
     WeightsError,
-    check_output,
+    check_training_output,
     keep_backup,
     partial_path,
     read_weights,
@@ -102,7 +102,7 @@ def train(
     Only one training at a time writes `out` (else TrainingBusy).
     """
     out = Path(out)
-    check_output(out)  # before any long work: a bad --out is found at once
+    check_training_output(out, replace)  # before any long work: a bad --out is found at once
     if start_from is not None:
         held = read_weights(start_from).kind
         if held != kind:
@@ -154,13 +154,8 @@ def _accuracy_of_file(out, start_from, start_accuracy, x_test, y_test):
         return None
     if start_from is not None and out.resolve() == Path(start_from).resolve():
         return start_accuracy
-    try:
-        held = read_weights(out).kind
-        model = build_model(held)
-        load_weights_into(model, out)
-    except WeightsError as error:
-        raise WeightsError(f"{out} already exists and holds no weights digitpad can use ({error}); "
-                           "nothing was changed: to overwrite it, use --replace") from None
+    model = build_model(read_weights(out).kind)  # check_training_output() found weights there
+    load_weights_into(model, out)
     return _accuracy(model, x_test, y_test)
 
 

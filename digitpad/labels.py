@@ -92,7 +92,7 @@ def _read_table(table):
     if reason:
         raise LabelsError(f"{table} {reason}")
     try:
-        with open_regular_file(table, "table of labels") as f:
+        with open_regular_file(table, "a table of labels") as f:
             if os.fstat(f.fileno()).st_size > MAX_BYTES:
                 raise LabelsError(f"{table}: larger than {MAX_BYTES // 2**20} MB, not a table of labels")
             return f.read(MAX_BYTES + 1)

@@ -143,7 +143,7 @@ def remove_sample(folder, path):
     """Forget one kept sample (its file and its row)."""
     folder, path = Path(folder), Path(path)
     table = folder / LABELS
-    with open_regular_file(table, "table of labels") as f:
+    with open_regular_file(table, "a table of labels") as f:
         text = f.read().decode("utf-8", errors="replace")
     rows = [row for row in csv.reader(io.StringIO(text, newline="")) if row and row[0] != path.name]
     with _new_file_beside(table) as (partial, f):

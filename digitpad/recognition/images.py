@@ -28,7 +28,7 @@ def open_image(source):
         return _normalise(source, "image")
     path = Path(source)
     try:
-        file = open_regular_file(path, "image")  # a named pipe or a device would hang
+        file = open_regular_file(path, "an image")  # a named pipe or a device would hang
     except OSError as error:
         raise ImageError(error.strerror or f"{path}: cannot open ({error})") from None
     try:

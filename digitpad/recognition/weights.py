@@ -43,7 +43,7 @@ class Weights:
     adapted_from: Path | None = None  # recorded by adapt(): the weights these were adapted from
 
 
-def open_regular_file(path, what="file"):
+def open_regular_file(path, what="a file"):
     """Open path for reading in binary, only when it is a regular file (symlinks to one are
     followed). A named pipe or a device would hang or never end: refused with a clear OSError
     message, as a missing file or a folder is."""
@@ -54,15 +54,15 @@ def open_regular_file(path, what="file"):
     except FileNotFoundError:
         raise FileNotFoundError(errno.ENOENT, f"{path} does not exist") from None
     except IsADirectoryError:
-        raise IsADirectoryError(errno.EISDIR, f"{path} is a folder, not a {what}") from None
+        raise IsADirectoryError(errno.EISDIR, f"{path} is a folder, not {what}") from None
     except OSError as error:
         raise OSError(error.errno, f"{path}: cannot open ({error.strerror})") from None
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
         if stat.S_ISDIR(mode):
-            raise IsADirectoryError(errno.EISDIR, f"{path} is a folder, not a {what}")
-        raise OSError(errno.EINVAL, f"{path} is {_file_type(mode)}, not a {what}")
+            raise IsADirectoryError(errno.EISDIR, f"{path} is a folder, not {what}")
+        raise OSError(errno.EINVAL, f"{path} is {_file_type(mode)}, not {what}")
     return os.fdopen(fd, "rb")
 
 
@@ -73,7 +73,7 @@ def _file_type(mode):
         return "a device"
     if stat.S_ISSOCK(mode):
         return "a socket"
-    return "not a regular file"
+    return "a special file"
 
 
 def check_output(path):
@@ -116,7 +116,7 @@ def check_training_output(path, replace=False):
 def read_weights(path):
     path = Path(path)
     try:
-        file = open_regular_file(path, "weights file")
+        file = open_regular_file(path, "a weights file")
     except OSError as error:
         raise WeightsError(error.strerror or str(error)) from None
     try:
@@ -249,7 +249,7 @@ def keep_backup(dest):
     if not dest.exists():
         return None
     check_output(backup)
-    with partial_path(backup) as partial, open_regular_file(dest, "weights file") as source:
+    with partial_path(backup) as partial, open_regular_file(dest, "a weights file") as source:
         with open(partial, "wb") as copy:
             shutil.copyfileobj(source, copy)
         replace_atomically(partial, backup)

@@ -79,7 +79,7 @@ def _read_idx(path, expected_magic):
     """Read an IDX file, its header checked before the data: only as many bytes as an
     MNIST-shaped header promises are ever read."""
     try:
-        with open_regular_file(path, "MNIST file") as file, _decompressed(path, file) as f:
+        with open_regular_file(path, "an MNIST file") as file, _decompressed(path, file) as f:
             header = f.read(4)
             if len(header) < 4:
                 raise DataError(f"{path}: too short to be an IDX file")
@@ -113,7 +113,7 @@ def _decompressed(path, file):
 
 def _read_npz(path):
     try:
-        with open_regular_file(path, ".npz file") as file, np.load(file, allow_pickle=False) as npz:
+        with open_regular_file(path, "a .npz file") as file, np.load(file, allow_pickle=False) as npz:
             return {key: npz[key] for key in IDX_FILES}
     except KeyError as error:
         raise DataError(f"{path}: not an MNIST .npz (missing {error})") from error

@@ -13,9 +13,8 @@ from digitpad.paths import resolve_weights, user_weights
 from digitpad.recognition.images import ImageError
 from digitpad.recognition.network import KINDS
 from digitpad.recognition.recognizer import Recognizer, top_answer
-from digitpad.recognition.weights import WeightsError
+from digitpad.recognition.weights import WeightsError, check_training_output, read_weights
 from digitpad.samples import (
-    count_samples,
     delete_samples,
     export_samples,
     read_sample_pixels,
@@ -37,6 +36,29 @@ def main(argv=None):
     except (WeightsError, DataError, LabelsError, TrainingUnavailable, OSError) as error:  # e.g. a full disk or a folder not writable
         print(f"digitpad: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C before training's own handler is in place, or while adapting
+        print("\ndigitpad: interrupted", file=sys.stderr)
+        return 130
+
+
+def _at_least(low, high=None):
+    """An argparse type: an integer in low..high (high included), else a one-line usage error."""
+
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"{value} is not in {low}..{high}" if high is not None
+                                             else f"{value} is less than {low}")
+        return value
+
+    return parse
+
+
+POSITIVE = _at_least(1)
+SEED = _at_least(0, 2**32 - 1)  # what keras.utils.set_random_seed accepts
 
 
 def _parser():
@@ -64,14 +86,18 @@ def _parser():
     evaluate.set_defaults(handler=_evaluate)
 
     train = commands.add_parser("train", help="train on MNIST and keep the best weights")
-    train.add_argument("--epochs", type=int, default=5)
-    train.add_argument("--batch-size", type=int, default=32)
+    train.add_argument("--epochs", type=POSITIVE, default=5)
+    train.add_argument("--batch-size", type=POSITIVE, default=32)
     train.add_argument("--data", help="MNIST folder or .npz (default: $DIGITPAD_MNIST or download)")
     train.add_argument("--out", help=f"where to write (default: {user_weights()}, or {user_weights('cnn').name} for cnn)")
     train.add_argument("--fresh", action="store_true", help="start from scratch, not from the current weights")
+    train.add_argument("--replace", action="store_true",
+                       help="let the best epoch replace the weights in --out even when they are better "
+                            "(without it, only a better epoch replaces them); the old file is kept as "
+                            "<name>.previous.weights.h5")
     train.add_argument("--augment", action="store_true",
                        help="random rotation, shift, zoom, stroke width; flagged 1s, crossed 7s, curled 9s")
-    train.add_argument("--seed", type=int)
+    train.add_argument("--seed", type=SEED, help="0..2**32-1: the same seed trains the same weights")
     train.add_argument("--model", choices=KINDS, default="mlp", help="mlp: the tutorial's network; cnn: convolutional")
     train.add_argument("--weights", dest="weights", default=argparse.SUPPRESS, help="weights to resume from")
     train.set_defaults(handler=_train)
@@ -105,7 +131,7 @@ def _predict(args):
     for path in paths:
         try:
             probabilities = recognizer.probabilities(path)
-        except ImageError as error:
+        except (ImageError, OSError) as error:  # one bad file: said, and the run goes on
             failures += 1
             print(json.dumps({"file": path, "digit": None, "error": str(error)}) if args.json
                   else f"{path}: error: {error}", flush=True)
@@ -145,13 +171,19 @@ def _read(args):
 
 
 def _prompted_paths():
-    """The tutorial's loop: ask for a path until end of input (Ctrl-D)."""
+    """The tutorial's loop: ask for a path until end of input (Ctrl-D).
+
+    The prompt goes to stderr, and only to a person at a terminal: stdout holds answers only
+    (one JSON object per line with --json)."""
+    prompt = "image path (Ctrl-D to end): " if sys.stdin.isatty() else ""
     while True:
-        try:
-            path = input("image path (Ctrl-D to end): ").strip()
-        except EOFError:
-            print(file=sys.stderr)
+        print(prompt, end="", file=sys.stderr, flush=True)
+        line = sys.stdin.readline()
+        if not line:
+            if prompt:
+                print(file=sys.stderr)
             return
+        path = line.strip()
         if path:
             yield path
 
@@ -188,7 +220,8 @@ def _predict_folder(recognizer, folder):
     for path, _ in table.rows:
         try:
             predictions.append(top_answer(recognizer.probabilities(path))[0])
-        except ImageError:
+        except (ImageError, OSError) as error:  # counted wrong, said, and the run goes on
+            print(f"unusable: {error}", file=sys.stderr)
             predictions.append(-1)
     return np.array(predictions, dtype=int), np.array([int(label) for _, label in table.rows], dtype=int)
 
@@ -212,12 +245,14 @@ def format_confusion(matrix):
 
 def _train(args):
     require_tensorflow()
-    data = load_mnist(args.data)
     start_from = None if args.fresh else resolve_weights(args.weights, args.model)
-    if start_from is not None and not start_from.is_file():
-        print(f"no weights at {start_from}: training from scratch")
-        start_from = None
+    if start_from is not None:  # a mistyped --weights is an error, never a start from scratch
+        held = read_weights(start_from).kind
+        if held != args.model:
+            raise WeightsError(f"{start_from} holds weights of the {held} network: train it with --model {held}")
     out = Path(args.out).expanduser() if args.out else user_weights(args.model)
+    check_training_output(out, args.replace)  # before loading MNIST and training: a bad --out is found at once
+    data = load_mnist(args.data)
     print(f"data: {describe_source(args.data)}")
     print(f"resuming from: {start_from or 'scratch'}")
     print(f"writing to: {out}")
@@ -229,7 +264,7 @@ def _train(args):
     try:
         result = train(data, out, start_from=start_from, epochs=args.epochs, batch_size=args.batch_size,
                        augment=args.augment, seed=args.seed, on_progress=_print_progress, cancel=cancel,
-                       kind=args.model)
+                       kind=args.model, replace=args.replace)
     finally:
         signal.signal(signal.SIGINT, previous)
     from digitpad.training.models import build_model
@@ -240,6 +275,11 @@ def _train(args):
         print("cancelled")
     if result.saved:
         print(f"saved the best weights ({result.best_accuracy:.2%} on MNIST test) to {result.out}")
+        if result.backup is not None:
+            print(f"the weights it held before are kept in {result.backup}")
+    elif result.out_accuracy is not None and result.out_accuracy >= (result.start_accuracy or 0.0):
+        print(f"no epoch beat the weights in {result.out} ({result.out_accuracy:.2%}): unchanged "
+              "(--replace replaces them anyway)")
     elif result.start_accuracy is not None:
         print(f"no epoch beat the starting weights ({result.start_accuracy:.2%}): {result.out} unchanged")
     else:
@@ -285,8 +325,7 @@ def _samples(args):
     elif args.action == "export":
         if not args.destination:
             raise DataError("samples export needs a destination folder")
-        export_samples(folder, Path(args.destination).expanduser())
-        print(f"copied {count_samples(folder)} samples to {args.destination}")
+        print(f"copied {export_samples(folder, Path(args.destination).expanduser())} samples to {args.destination}")
     else:
         print(f"deleted {delete_samples(folder)} samples from {folder}")
     return 0

@@ -1,12 +1,18 @@
 """The one reader of labels.csv (file,label): the user's samples and `evaluate --images` use it.
 
 Each row that cannot be used is skipped with a reason; the rest are read. Accepts a UTF-8
-byte-order mark, CRLF line ends, quoted fields and a missing header.
+byte-order mark, CRLF line ends, quoted fields and a missing header. Only regular files
+inside the folder are used: never a symbolic link (it may point anywhere), a named pipe
+(it would hang) or a device.
 """
 import csv
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from digitpad.recognition.weights import open_regular_file
 
 LABELS = "labels.csv"
 MAX_BYTES = 16 * 1024 * 1024  # a labels.csv of 100 000 samples is about 3 MB
@@ -56,17 +62,39 @@ def read_labels(folder, pattern=DIGIT):
         if reason:
             result.skipped.append(f"{table} line {number}: {reason}")
             continue
-        result.rows.append((folder / Path(row[0].strip()).name, row[1].strip()))
+        path = folder / Path(row[0].strip()).name
+        reason = _not_a_plain_file(path)
+        if reason:
+            result.skipped.append(f"{table} line {number}: {path.name} {reason}")
+            continue
+        result.rows.append((path, row[1].strip()))
     return result
 
 
-def _read_table(table):
+def _not_a_plain_file(path):
+    """Why path cannot be used, when it exists and is not a regular file; None otherwise
+    (a missing file is reported when it is opened)."""
     try:
-        if not table.is_file():
-            raise LabelsError(f"{table.parent}: no {LABELS} (file,label)")
-        if table.stat().st_size > MAX_BYTES:
-            raise LabelsError(f"{table}: larger than {MAX_BYTES // 2**20} MB, not a table of labels")
-        with open(table, "rb") as f:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISLNK(mode):
+        return "is a symbolic link: only files inside the folder are used"
+    if not stat.S_ISREG(mode):
+        return "is not a regular file"
+    return None
+
+
+def _read_table(table):
+    if not os.path.lexists(table):
+        raise LabelsError(f"{table.parent}: no {LABELS} (file,label)")
+    reason = _not_a_plain_file(table)
+    if reason:
+        raise LabelsError(f"{table} {reason}")
+    try:
+        with open_regular_file(table, "a table of labels") as f:
+            if os.fstat(f.fileno()).st_size > MAX_BYTES:
+                raise LabelsError(f"{table}: larger than {MAX_BYTES // 2**20} MB, not a table of labels")
             return f.read(MAX_BYTES + 1)
     except OSError as error:
         raise LabelsError(f"{table}: cannot read ({error.strerror or error})") from error

@@ -4,9 +4,13 @@ A folder of PNG files and a labels.csv (file,label), the layout `digitpad evalua
 and `digitpad adapt --samples` read. They stay on this computer.
 """
 import csv
+import io
 import os
 import shutil
+import stat
+import tempfile
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +20,7 @@ from digitpad.labels import LABELS, LabelsError, read_labels
 from digitpad.paths import user_data_dir
 from digitpad.recognition.images import ImageError, open_image
 from digitpad.recognition.preprocess import mnist_pixels
+from digitpad.recognition.weights import open_regular_file
 from digitpad.training.data import DataError
 
 
@@ -35,14 +40,24 @@ def add_sample(folder, image, label):
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{label}-{uuid.uuid4().hex[:12]}.png"
-    partial = path.with_suffix(".partial")
-    image.save(partial, format="PNG")
-    os.replace(partial, path)
+    with _new_file_beside(path) as (partial, f):
+        image.save(f, format="PNG")
+        f.close()
+        os.replace(partial, path)
     table = folder / LABELS
-    new = not table.is_file()
-    with open(table, "a", newline="") as f:
+    # never through a symbolic link (it may point anywhere), never waiting on a named pipe
+    try:
+        fd = os.open(table, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
+    except OSError as error:
+        path.unlink(missing_ok=True)
+        raise DataError(f"{table} is not a regular file ({error.strerror}): the sample was not kept") from None
+    with open(fd, "a", newline="", encoding="utf-8") as f:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            path.unlink(missing_ok=True)
+            raise DataError(f"{table} is not a regular file: the sample was not kept")
         writer = csv.writer(f)
-        if new:
+        if info.st_size == 0:
             writer.writerow(["file", "label"])
         writer.writerow([path.name, int(label)])
     return path
@@ -90,32 +105,63 @@ def read_sample_pixels(folder):
 
 
 def count_samples(folder):
-    table = Path(folder) / LABELS
-    if not table.is_file():
+    """How many samples there are: usable rows of labels.csv whose file is there (0 when there is no table)."""
+    try:
+        rows = read_labels(folder).rows
+    except LabelsError:
         return 0
-    with open(table, newline="", encoding="utf-8", errors="replace") as f:
-        return max(0, sum(1 for _ in f) - 1)
+    return sum(1 for path, _ in rows if path.is_file())  # read_labels left out symlinks
 
 
 def delete_samples(folder):
-    """Forget every kept sample; returns how many there were."""
+    """Forget every kept sample; returns how many there were. Raises DataError, saying what
+    is left, when they cannot all be deleted."""
+    folder = Path(folder)
+    if not os.path.lexists(folder):
+        return 0
     count = count_samples(folder)
-    shutil.rmtree(folder, ignore_errors=True)
+    try:
+        shutil.rmtree(folder)
+    except OSError as error:
+        where = f" ({error.filename})" if error.filename and str(error.filename) != str(folder) else ""
+        raise DataError(f"could not delete the samples in {folder}: {error.strerror or error}{where}") from None
     return count
 
 
 def export_samples(folder, destination):
-    shutil.copytree(folder, destination)
+    """Copy labels.csv and the samples (regular files only: never what a symbolic link points
+    to, never a named pipe or a device) into a new folder; returns how many samples it lists."""
+    shutil.copytree(folder, destination, ignore=_not_regular_files)
+    return count_samples(destination)
+
+
+def _not_regular_files(folder, names):
+    return {name for name in names if not stat.S_ISREG(os.lstat(os.path.join(folder, name)).st_mode)}
 
 
 def remove_sample(folder, path):
     """Forget one kept sample (its file and its row)."""
     folder, path = Path(folder), Path(path)
     table = folder / LABELS
-    with open(table, newline="", encoding="utf-8") as f:
-        rows = [row for row in csv.reader(f) if row and row[0] != path.name]
-    partial = table.with_suffix(".partial")
-    with open(partial, "w", newline="", encoding="utf-8") as f:
-        csv.writer(f).writerows(rows)
-    os.replace(partial, table)
+    with open_regular_file(table, "a table of labels") as f:
+        text = f.read().decode("utf-8", errors="replace")
+    rows = [row for row in csv.reader(io.StringIO(text, newline="")) if row and row[0] != path.name]
+    with _new_file_beside(table) as (partial, f):
+        text = io.StringIO(newline="")
+        csv.writer(text).writerows(rows)
+        f.write(text.getvalue().encode("utf-8"))
+        f.close()
+        os.replace(partial, table)
     path.unlink(missing_ok=True)
+
+
+@contextmanager
+def _new_file_beside(path):
+    """A new temporary file (unique name, O_EXCL: never through a planted link) in path's folder,
+    open for writing in binary; removed unless it was renamed into place."""
+    fd, name = tempfile.mkstemp(dir=Path(path).parent, prefix=f".{Path(path).name}.", suffix=".partial")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            yield Path(name), f
+    finally:
+        Path(name).unlink(missing_ok=True)

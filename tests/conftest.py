@@ -89,3 +89,25 @@ def shared_mnist():
 
 def drawing(digit, **placement):
     return render_strokes(DRAWN_DIGITS[digit], **placement)
+
+
+def without_hanging(call, *args, limit=60, **kwargs):
+    """call(*args, **kwargs), failing the test instead of hanging for ever when it blocks
+    (e.g. on a named pipe): returns its result or raises its exception."""
+    import threading
+
+    outcome = {}
+
+    def run():
+        try:
+            outcome["result"] = call(*args, **kwargs)
+        except BaseException as error:  # handed to the test's thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(limit)
+    assert not thread.is_alive(), f"{getattr(call, '__name__', call)} hung"
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]

@@ -1,11 +1,12 @@
 import json
+import os
 import re
 import subprocess
 import sys
 
 import numpy as np
 import pytest
-from conftest import drawing
+from conftest import drawing, without_hanging
 from PIL import Image
 
 from digitpad.cli import main
@@ -68,7 +69,7 @@ def test_predict_dash_prompts_for_paths_until_end_of_input(images):
         text=True,
     )
     assert result.returncode == 0, result.stderr
-    assert "image path" in result.stdout
+    assert "image path" not in result.stdout + result.stderr  # no prompt when no one types
     assert f"{images / 'seven.png'}: 7 (" in result.stdout
     assert f"{images / 'één.png'}: 1 (" in result.stdout
 
@@ -126,3 +127,227 @@ def test_adapt_and_samples_commands(mnist_dir, isolated_home, capsys):
     assert "deleted 3 samples" in capsys.readouterr().out
     assert main(["adapt", "--data", str(mnist_dir)]) == 2
     assert "no usable samples" in capsys.readouterr().err
+
+
+def test_predict_json_dash_prints_json_lines_only(images):
+    result = subprocess.run([sys.executable, "-m", "digitpad", "predict", "--json", "-"],
+                            input=f"{images / 'seven.png'}\n{images / 'broken.jpg'}\n", capture_output=True, text=True)
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["digit"] for r in records] == [7, None] and result.returncode == 1
+
+
+def test_the_prompt_goes_to_stderr_when_a_person_types(images, monkeypatch, capsys):
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(sys, "stdin", Terminal(f"{images / 'seven.png'}\n"))
+    assert main(["predict", "--json", "-"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["digit"] == 7
+    assert "image path (Ctrl-D to end): " in captured.err
+
+
+def test_one_unreadable_or_too_long_path_does_not_stop_the_run(images, tmp_path, capsys):
+    too_long = str(tmp_path / ("x" * 5000 + ".png"))
+    pipe = tmp_path / "pipe.png"
+    os.mkfifo(pipe)
+    status = without_hanging(main, ["predict", too_long, str(pipe), str(images / "seven.png")])
+    lines = capsys.readouterr().out.splitlines()
+    assert status == 1 and len(lines) == 3
+    assert "error:" in lines[0] and "named pipe" in lines[1] and lines[2].startswith(f"{images / 'seven.png'}: 7 (")
+
+
+def test_no_frame_on_a_flat_dark_image_is_blank(tmp_path, capsys):
+    path = tmp_path / "black.png"
+    Image.new("L", (280, 280), 0).save(path)
+    assert main(["predict", "--no-frame", str(path)]) == 1
+    assert "blank" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero"])
+def test_weights_that_are_a_pipe_or_a_device_say_so(images, tmp_path, capsys, special):
+    path = special
+    if special == "fifo":
+        path = tmp_path / "pipe.weights.h5"
+        os.mkfifo(path)
+    assert without_hanging(main, ["predict", "--weights", str(path), str(images / "seven.png")]) == 2
+    err = capsys.readouterr().err
+    assert ("named pipe" if special == "fifo" else "device") in err and "does not exist" not in err
+
+
+@pytest.mark.parametrize(
+    ("arguments", "complaint"),
+    [
+        (["--batch-size", "0"], "--batch-size: 0 is less than 1"),
+        (["--batch-size", "-3"], "--batch-size: -3 is less than 1"),
+        (["--epochs", "0"], "--epochs: 0 is less than 1"),
+        (["--epochs", "-1"], "--epochs: -1 is less than 1"),
+        (["--seed", "-1"], "--seed: -1 is not in 0..4294967295"),
+        (["--seed", str(2**32)], f"--seed: {2**32} is not in 0..4294967295"),
+        (["--epochs", "two"], "--epochs: 'two' is not a whole number"),
+    ],
+)
+def test_numbers_out_of_range_are_usage_errors(arguments, complaint, capsys):
+    with pytest.raises(SystemExit) as exit:
+        main(["train", *arguments])
+    assert exit.value.code == 2
+    err = capsys.readouterr().err
+    assert complaint in err and "Traceback" not in err
+
+
+def test_train_help_says_how_to_replace_better_weights(capsys):
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--replace" in out and "previous.weights.h5" in out
+
+
+def test_ctrl_c_before_training_starts_exits_130_with_one_line(mnist_dir, monkeypatch, capsys):
+    pytest.importorskip("tensorflow")
+
+    def interrupted(source=None):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("digitpad.cli.load_mnist", interrupted)
+    assert main(["train", "--data", str(mnist_dir), "--fresh"]) == 130
+    err = capsys.readouterr().err
+    assert err.strip() == "digitpad: interrupted"
+
+
+def test_ctrl_c_in_a_real_process_exits_130(mnist_dir, isolated_home):
+    pytest.importorskip("tensorflow")
+    import signal
+
+    process = subprocess.Popen([sys.executable, "-m", "digitpad", "train", "--data", str(mnist_dir), "--epochs", "1000"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout.readline().startswith("data:")  # started, TensorFlow not yet imported
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=300)
+    assert process.returncode == 130, err
+    assert "Traceback" not in err
+
+
+def test_a_mistyped_weights_file_is_an_error_and_nothing_is_replaced(mnist_dir, isolated_home, shipped_weights, capsys):
+    pytest.importorskip("tensorflow")
+    mine = isolated_home / "mnist.weights.h5"
+    mine.parent.mkdir(parents=True)
+    mine.write_bytes(shipped_weights.read_bytes())
+    status = main(["train", "--data", str(mnist_dir), "--epochs", "1", "--weights", str(isolated_home / "typo.weights.h5")])
+    assert status == 2 and "typo.weights.h5 does not exist" in capsys.readouterr().err
+    assert mine.read_bytes() == shipped_weights.read_bytes()
+
+
+def test_training_from_the_other_networks_weights_says_which_it_holds(mnist_dir, capsys):
+    pytest.importorskip("tensorflow")
+    from digitpad.paths import shipped_weights
+
+    assert main(["train", "--data", str(mnist_dir), "--weights", str(shipped_weights("cnn"))]) == 2
+    err = capsys.readouterr().err
+    assert "holds weights of the cnn network: train it with --model cnn" in err and len(err.splitlines()) == 1
+
+
+def test_a_bad_out_is_found_before_loading_mnist(tmp_path, monkeypatch, capsys):
+    pytest.importorskip("tensorflow")
+
+    def never(source=None):
+        raise AssertionError("MNIST was loaded before --out was checked")
+
+    monkeypatch.setattr("digitpad.cli.load_mnist", never)
+    link = tmp_path / "link.weights.h5"
+    link.symlink_to(tmp_path / "elsewhere.weights.h5")
+    assert main(["train", "--fresh", "--out", str(link)]) == 2
+    assert "symbolic link" in capsys.readouterr().err and not (tmp_path / "elsewhere.weights.h5").exists()
+
+
+def test_fresh_training_keeps_better_weights_and_says_so(mnist_dir, isolated_home, capsys):
+    pytest.importorskip("tensorflow")
+    assert main(["train", "--data", str(mnist_dir), "--epochs", "3", "--batch-size", "16", "--fresh", "--seed", "1"]) == 0
+    mine = isolated_home / "mnist.weights.h5"
+    before = mine.read_bytes()
+    capsys.readouterr()
+    assert main(["train", "--data", str(mnist_dir), "--epochs", "1", "--batch-size", "300", "--fresh", "--seed", "2"]) == 0
+    assert "no epoch beat the weights in" in capsys.readouterr().out and mine.read_bytes() == before
+    assert main(["train", "--data", str(mnist_dir), "--epochs", "1", "--batch-size", "300", "--fresh", "--seed", "2",
+                 "--replace"]) == 0
+    assert f"kept in {isolated_home / 'mnist.previous.weights.h5'}" in capsys.readouterr().out
+    assert (isolated_home / "mnist.previous.weights.h5").read_bytes() == before
+
+
+def test_samples_in_the_folder_that_are_symlinks_or_pipes_are_never_read(isolated_home, tmp_path, capsys):
+    from digitpad.samples import add_sample, samples_dir
+
+    folder = samples_dir()
+    add_sample(folder, drawing(7), 7)
+    secret = tmp_path / "secret.png"
+    drawing(1).save(secret)
+    (folder / "link.png").symlink_to(secret)
+    (folder / "zero.png").symlink_to("/dev/zero")
+    os.mkfifo(folder / "pipe.png")
+    with open(folder / "labels.csv", "a") as f:
+        f.write("link.png,1\nzero.png,2\npipe.png,3\n")
+    assert without_hanging(main, ["samples", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "1 samples" in out and out.count("symbolic link") == 2 and "pipe.png is not a regular file" in out
+    assert without_hanging(main, ["samples", "export", str(tmp_path / "copy")]) == 0
+    assert "copied 1 samples" in capsys.readouterr().out
+    assert sorted(p.name for p in (tmp_path / "copy").iterdir()) == sorted(
+        p.name for p in folder.iterdir() if p.is_file() and not p.is_symlink())
+
+
+def test_a_deletion_that_fails_says_so(isolated_home, monkeypatch, capsys):
+    from digitpad.samples import add_sample, samples_dir
+
+    folder = samples_dir()
+    add_sample(folder, drawing(7), 7)
+    real_unlink = os.unlink
+
+    def refused(path, *args, **kwargs):
+        if str(path).endswith(".png"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "unlink", refused)
+    assert main(["samples", "delete"]) == 2
+    captured = capsys.readouterr()
+    assert "could not delete the samples" in captured.err and "Permission denied" in captured.err
+    assert "deleted" not in captured.out
+
+
+def test_a_samples_folder_that_is_a_symlink_is_not_reported_deleted(isolated_home, tmp_path, capsys):
+    from digitpad.samples import add_sample, samples_dir
+
+    elsewhere = tmp_path / "elsewhere"
+    add_sample(elsewhere, drawing(7), 7)
+    samples_dir().parent.mkdir(parents=True, exist_ok=True)
+    samples_dir().symlink_to(elsewhere)
+    assert main(["samples", "delete"]) == 2
+    assert "could not delete the samples" in capsys.readouterr().err
+    assert (elsewhere / "labels.csv").exists()
+
+
+def test_evaluate_goes_on_after_a_file_it_cannot_open(images, capsys):
+    with open(images / "labels.csv", "w") as f:
+        f.write(f"file,label\nseven.png,7\n{'x' * 300}.png,4\néén.png,1\n")  # a name too long to open
+    assert main(["evaluate", "--images", str(images)]) == 0
+    captured = capsys.readouterr()
+    assert "unusable (blank or unreadable, counted wrong): 1" in captured.out
+    assert "accuracy: 66.67%" in captured.out
+    assert "unusable:" in captured.err and "xxx" in captured.err
+
+
+def test_an_out_that_holds_no_weights_is_refused_before_loading_mnist(tmp_path, monkeypatch, capsys):
+    pytest.importorskip("tensorflow")
+
+    def never(source=None):
+        raise AssertionError("MNIST was loaded before --out was checked")
+
+    monkeypatch.setattr("digitpad.cli.load_mnist", never)
+    notes = tmp_path / "notes.weights.h5"
+    notes.write_text("my notes")
+    assert main(["train", "--fresh", "--out", str(notes)]) == 2
+    err = capsys.readouterr().err
+    assert "left unchanged: to overwrite it, use --replace" in err and len(err.splitlines()) == 1
+    assert notes.read_text() == "my notes"

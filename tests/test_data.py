@@ -80,3 +80,57 @@ def test_npz_without_mnist_keys(tmp_path):
     np.savez(path, a=np.zeros(3))
     with pytest.raises(DataError, match="not an MNIST .npz"):
         load_mnist(path)
+
+
+def test_labels_outside_0_to_9_are_named(mnist_dir):
+    (_, y_train), _ = tiny_mnist()
+    y_train = y_train.copy()
+    y_train[5] = 10
+    write_idx(mnist_dir / "train-labels-idx1-ubyte.gz", y_train, 0x801)
+    with pytest.raises(DataError, match=r"mnist: train labels go from 0 to 10, expected digits 0-9"):
+        load_mnist(mnist_dir)
+
+
+def test_zero_images_are_named(mnist_dir):
+    write_idx(mnist_dir / "t10k-images-idx3-ubyte.gz", np.zeros((0, 28, 28)), 0x803)
+    with pytest.raises(DataError, match=r"t10k-images.*shape \(0, 28, 28\)"):
+        load_mnist(mnist_dir)
+
+
+def test_images_that_are_not_28x28_are_named(mnist_dir):
+    write_idx(mnist_dir / "train-images-idx3-ubyte.gz", np.zeros((300, 32, 32)), 0x803)
+    with pytest.raises(DataError, match=r"train-images.*shape \(300, 32, 32\), expected \('n', 28, 28\)"):
+        load_mnist(mnist_dir)
+
+
+def test_a_huge_declared_count_is_refused_before_reading(tmp_path, mnist_dir):
+    path = mnist_dir / "train-images-idx3-ubyte"
+    (mnist_dir / "train-images-idx3-ubyte.gz").unlink()
+    path.write_bytes((0x803).to_bytes(4, "big") + (2**31).to_bytes(4, "big") + (28).to_bytes(4, "big") * 2)
+    with pytest.raises(DataError, match=r"train-images-idx3-ubyte: shape \(2147483648, 28, 28\)"):
+        load_mnist(mnist_dir)
+
+
+def test_extra_bytes_after_the_data_are_named(mnist_dir):
+    path = mnist_dir / "t10k-labels-idx1-ubyte.gz"
+    path.write_bytes(gzip.compress(gzip.decompress(path.read_bytes()) + b"\0" * 50))
+    with pytest.raises(DataError, match=r"t10k-labels.*more than"):
+        load_mnist(mnist_dir)
+
+
+def test_flat_npz_images_are_named(tmp_path):
+    (x_train, y_train), (x_test, y_test) = tiny_mnist()
+    path = tmp_path / "flat.npz"
+    np.savez(path, x_train=x_train.reshape(-1, 784), y_train=y_train, x_test=x_test, y_test=y_test)
+    with pytest.raises(DataError, match=r"flat.npz: train images have shape \(300, 784\), expected \(n, 28, 28\)"):
+        load_mnist(path)
+
+
+def test_an_mnist_file_that_is_a_named_pipe_does_not_hang(mnist_dir):
+    import os
+
+    path = mnist_dir / "t10k-labels-idx1-ubyte.gz"
+    path.unlink()
+    os.mkfifo(path)
+    with pytest.raises(DataError, match="t10k-labels.*named pipe"):
+        load_mnist(mnist_dir)

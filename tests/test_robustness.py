@@ -3,13 +3,14 @@ import io
 import json
 import os
 import signal
+import struct
 import subprocess
 import sys
 import time
 
 import numpy as np
 import pytest
-from conftest import drawing, needs_tensorflow
+from conftest import drawing, needs_tensorflow, without_hanging
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
@@ -168,28 +169,39 @@ def test_disk_full_during_save_keeps_the_old_weights(mnist_dir, tmp_path, monkey
 
 
 KILL_SCRIPT = """
-import sys
+import os, sys
 from digitpad.training.data import load_mnist
 from digitpad.training.train import train
-print("ready", flush=True)
-train(load_mnist(sys.argv[1]), sys.argv[2], epochs=1000, batch_size=300, on_progress=lambda p: None)
+out = sys.argv[2]
+seen = [os.stat(out).st_ino]
+
+def on_progress(progress):  # after each replacement of out (a new inode), say so
+    inode = os.stat(out).st_ino
+    if inode != seen[-1]:
+        seen.append(inode)
+        print("saved", flush=True)
+
+train(load_mnist(sys.argv[1]), out, epochs=1000, batch_size=300, on_progress=on_progress, replace=True)
 """
 
 
 @needs_tensorflow
 def test_killing_the_process_during_saves_never_leaves_a_broken_file(mnist_dir, tmp_path, shipped_weights):
-    """Epochs of one batch each, most of them saving a new best; kill -9 at various moments."""
+    """Epochs of one batch each, most of them saving a new best; once the child has saved,
+    kill -9 at random moments."""
     out = tmp_path / "w.weights.h5"
     out.write_bytes(shipped_weights.read_bytes())
-    for delay in (0.3, 0.9, 1.6):
+    rng = np.random.default_rng()
+    for _ in range(3):
         process = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(mnist_dir), str(out)],
                                    stdout=subprocess.PIPE, text=True)
-        assert process.stdout.readline().strip() == "ready"
-        time.sleep(delay + 2.0)  # TensorFlow's start-up, then some epochs
+        for _ in range(rng.integers(1, 3)):  # wait for one or two saves: TensorFlow has started
+            assert process.stdout.readline().strip() == "saved"
+        time.sleep(rng.uniform(0, 0.3))  # then a random moment: mid-epoch, mid-save or mid-rename
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
         Recognizer.load(out)  # always a complete file: the old one or a new best
-        assert len(list(tmp_path.glob("*.partial.weights.h5"))) <= 1
+        assert len(list(tmp_path.glob("*.partial.weights.h5"))) <= 1  # the next run removes leftovers
     assert out.read_bytes() != shipped_weights.read_bytes()  # new bests were saved in between
 
 
@@ -198,3 +210,44 @@ def test_scattered_specks_are_blank_not_a_crash():
     specks[::9, ::9] = 0  # single dark pixels, enough to count as ink, too thin to survive framing
     with pytest.raises(BlankImageError):
         mnist_pixels(Image.fromarray(specks))
+
+
+@pytest.mark.parametrize("error", [EOFError(), RuntimeError("broken AVIF"), TypeError("odd TIFF tag"),
+                                   MemoryError(), struct.error("bad header")])
+def test_any_failure_while_decoding_is_an_image_error(tmp_path, monkeypatch, error):
+    """Pillow opens some files it then fails to decode (a PSD without layers, a broken AVIF,
+    TIFF and IM files with odd tags, a JPEG 2000 with a huge tile), with all kinds of errors."""
+    path = tmp_path / "odd.png"
+    drawing(7).save(path)
+
+    def fail(self, *args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(Image.Image, "load", fail)
+    monkeypatch.setattr("PIL.ImageFile.ImageFile.load", fail)
+    with pytest.raises(ImageError, match="odd.png"):
+        open_image(path)
+
+
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero"])
+def test_an_image_that_is_not_a_regular_file_is_refused_at_once(tmp_path, special):
+    if special == "fifo":
+        path = tmp_path / "pipe.png"
+        os.mkfifo(path)  # opening it would wait for a writer for ever
+        expected = "named pipe"
+    else:
+        path, expected = special, "device"
+    with pytest.raises(ImageError, match=expected):
+        without_hanging(open_image, path)
+
+
+def test_a_path_too_long_is_an_image_error(tmp_path):
+    with pytest.raises(ImageError, match="cannot open"):
+        open_image(tmp_path / ("x" * 5000 + ".png"))
+
+
+@pytest.mark.parametrize("colour", [0, 90, 255])
+@pytest.mark.parametrize("framed", [True, False])
+def test_a_flat_colour_is_blank_in_both_pipelines(colour, framed):
+    with pytest.raises(BlankImageError):
+        mnist_pixels(Image.new("L", (280, 280), colour), framed=framed)

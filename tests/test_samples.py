@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from conftest import drawing
+from conftest import drawing, without_hanging
 from PIL import Image
 
 from digitpad.labels import LabelsError, read_labels
@@ -93,3 +93,36 @@ def test_labels_csv_rows_that_cannot_be_used_are_skipped_with_a_reason(tmp_path,
 def test_a_missing_labels_csv_is_a_clear_error(tmp_path):
     with pytest.raises(LabelsError, match="no labels.csv"):
         read_labels(tmp_path)
+
+
+def test_a_planted_link_or_pipe_as_labels_csv_is_never_written_through(tmp_path):
+    import os
+
+    from digitpad.training.data import DataError
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    for plant in ("symlink", "fifo"):
+        folder = tmp_path / plant
+        folder.mkdir()
+        if plant == "symlink":
+            (folder / "labels.csv").symlink_to(victim)
+        else:
+            os.mkfifo(folder / "labels.csv")
+        with pytest.raises(DataError, match="labels.csv is not a regular file"):
+            without_hanging(add_sample, folder, drawing(7), 7)
+        assert [p.name for p in folder.iterdir()] == ["labels.csv"]  # the drawing was not kept either
+    assert victim.read_text() == "precious"
+
+
+def test_removing_a_sample_never_writes_through_a_planted_link(tmp_path):
+    from digitpad.samples import remove_sample
+
+    folder = tmp_path / "samples"
+    first = add_sample(folder, drawing(7), 7)
+    add_sample(folder, drawing(1), 1)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    (folder / "labels.partial").symlink_to(victim)  # the fixed temporary name used before
+    remove_sample(folder, first)
+    assert victim.read_text() == "precious" and read_samples(folder).labels == [1]

@@ -7,7 +7,7 @@ import pytest
 from conftest import tiny_mnist
 
 from digitpad.recognition.recognizer import Recognizer
-from digitpad.recognition.weights import WeightsError, read_weights
+from digitpad.recognition.weights import TrainingBusy, WeightsError, read_weights
 
 training = pytest.importorskip("digitpad.training.train")
 keras = pytest.importorskip("keras")
@@ -113,6 +113,99 @@ def test_crash_during_training_keeps_the_old_weights(tmp_path, data, shipped_wei
     assert list(tmp_path.iterdir()) == [out]
 
 
+def test_missing_start_weights_are_an_error_not_a_fresh_start(tmp_path, data, shipped_weights):
+    out = tmp_path / "w.weights.h5"
+    out.write_bytes(shipped_weights.read_bytes())
+    with pytest.raises(WeightsError, match="typo.weights.h5 does not exist"):
+        training.train(data, out, start_from=tmp_path / "typo.weights.h5", epochs=1)
+    assert out.read_bytes() == shipped_weights.read_bytes()
+
+
+@pytest.fixture
+def well_trained(tmp_path, data):
+    """Weights that reach about 100% on the tiny data set, and a copy of their bytes."""
+    out = tmp_path / "w.weights.h5"
+    first = training.train(data, out, epochs=3, batch_size=16, seed=1)
+    assert first.best_accuracy > 0.9
+    return out, out.read_bytes(), first.best_accuracy
+
+
+def test_a_fresh_training_never_replaces_better_weights(data, well_trained):
+    out, before, accuracy = well_trained
+    # one batch per epoch: epoch 1 is far worse than the weights already there
+    result = training.train(data, out, epochs=1, batch_size=300, seed=2)
+    assert result.history[0].val_accuracy < accuracy
+    assert not result.saved and result.out_accuracy == pytest.approx(accuracy, abs=1e-6)
+    assert result.best_accuracy == result.out_accuracy
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in out.parent.iterdir()) == [out.name]  # no backup: nothing replaced
+
+
+def test_replace_lets_worse_weights_in_and_keeps_the_old_file(data, well_trained):
+    out, before, accuracy = well_trained
+    result = training.train(data, out, epochs=1, batch_size=300, seed=2, replace=True)
+    assert result.saved and result.best_accuracy < accuracy
+    assert Recognizer.load(out).weights.test_accuracy == pytest.approx(result.best_accuracy)
+    assert result.backup == out.with_name("w.previous.weights.h5") and result.backup.read_bytes() == before
+
+
+def test_an_epoch_better_than_the_file_replaces_it_and_the_old_one_is_kept(tmp_path, data, shipped_weights):
+    out = tmp_path / "w.weights.h5"
+    out.write_bytes(shipped_weights.read_bytes())  # about chance on the tiny data set
+    result = training.train(data, out, epochs=2, batch_size=16, seed=1)
+    assert result.saved and result.best_accuracy > result.out_accuracy
+    assert result.backup.read_bytes() == shipped_weights.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.previous.weights.h5", "w.weights.h5"]
+
+
+def test_a_file_that_holds_no_weights_is_not_replaced_unless_asked(tmp_path, data):
+    out = tmp_path / "notes.weights.h5"
+    out.write_text("my notes")
+    with pytest.raises(WeightsError, match="notes.weights.h5 is not a readable weights file.*left unchanged: to overwrite it, use --replace"):
+        training.train(data, out, epochs=1, batch_size=16)
+    assert out.read_text() == "my notes"
+    assert training.train(data, out, epochs=1, batch_size=16, replace=True).saved
+    assert out.with_name("notes.previous.weights.h5").read_text() == "my notes"
+
+
+def test_leftover_temporary_files_are_never_taken_for_a_new_best(data, well_trained):
+    out, before, _ = well_trained
+    for name in (".w.partial.weights.h5", ".w.abcd1234.partial.weights.h5"):  # old fixed name, mkstemp's
+        (out.parent / name).write_bytes(b"\x89HDF left by a killed run")
+    result = training.train(data, out, epochs=1, batch_size=300, seed=2)
+    assert not result.saved and out.read_bytes() == before
+    assert sorted(p.name for p in out.parent.iterdir()) == [out.name]  # and they are cleaned up
+
+
+def test_two_trainings_of_the_same_file_at_once_are_refused(tmp_path, data):
+    out = tmp_path / "w.weights.h5"
+    cancel = threading.Event()
+    refused = []
+
+    def second_training(progress):
+        if not cancel.is_set():
+            cancel.set()
+            with pytest.raises(TrainingBusy, match=f"another training is writing {out}") as error:
+                training.train(data, out, epochs=1, batch_size=16)
+            refused.append(error)
+
+    result = training.train(data, out, epochs=2, batch_size=16, on_progress=second_training, cancel=cancel)
+    assert refused and result.cancelled
+    assert training.train(data, out, epochs=1, batch_size=16).saved  # free again afterwards
+
+
+def test_an_output_that_is_a_symlink_or_a_device_is_refused_before_training(tmp_path, data, shipped_weights):
+    import os
+
+    link = tmp_path / "link.weights.h5"
+    link.symlink_to(shipped_weights)
+    for out, message in [(link, "symbolic link"), ("/dev/null", "device")]:
+        if os.path.exists(out):
+            with pytest.raises(WeightsError, match=message):
+                training.train(data, out, epochs=1, batch_size=16)
+    assert link.is_symlink()
+
+
 def test_augmented_training_runs(tmp_path, data):
     result = training.train(data, tmp_path / "w.weights.h5", epochs=2, batch_size=16, augment=True, seed=3)
     assert result.saved and len(result.history) == 2
@@ -122,7 +215,7 @@ def test_augmented_training_runs(tmp_path, data):
 def test_resuming_from_foreign_weights_is_refused(tmp_path, data):
     bad = tmp_path / "bad.weights.h5"
     bad.write_text("not hdf5")
-    with pytest.raises(WeightsError, match="cannot load"):
+    with pytest.raises(WeightsError, match="bad.weights.h5 is not a readable weights file"):
         training.train(data, tmp_path / "w.weights.h5", start_from=bad, epochs=1)
 
 
@@ -153,7 +246,7 @@ def test_convolutional_network_trains_and_is_read_back(tmp_path, data):
 
 
 def test_resuming_one_network_from_the_others_weights_is_refused(tmp_path, data, shipped_weights):
-    with pytest.raises(WeightsError, match="cannot load"):
+    with pytest.raises(WeightsError, match="holds weights of the mlp network: train it with --model mlp"):
         training.train(data, tmp_path / "cnn.weights.h5", start_from=shipped_weights, epochs=1, kind="cnn")
 
 

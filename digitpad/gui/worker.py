@@ -1,9 +1,11 @@
 """Long work off the Tk thread: the worker never touches a widget, it posts to a queue
 that the Tk thread polls with after()."""
+import logging
 import queue
 import threading
 
 POLL_MS = 50
+log = logging.getLogger(__name__)
 
 
 class Worker:
@@ -29,6 +31,8 @@ class Worker:
         try:
             self._queue.put(("done", job(lambda item: self._queue.put(("report", item)), self.cancel)))
         except BaseException as error:  # every failure reaches the user as a message
+            # and its traceback reaches stderr: the window shows only str(error), a bug must not hide
+            log.error("%s failed", getattr(job, "__qualname__", "a background job"), exc_info=error)
             self._queue.put(("error", error))
 
     def _poll(self):

@@ -5,6 +5,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps
 
+from digitpad.recognition.weights import open_regular_file
+
 MAX_SIDE = 1024  # larger photos are shrunk first: a digit needs no more
 
 
@@ -25,20 +27,25 @@ def open_image(source):
     if isinstance(source, Image.Image):
         return _normalise(source, "image")
     path = Path(source)
-    if path.is_dir():
-        raise ImageError(f"{path} is a folder, not an image")
     try:
-        with warnings.catch_warnings():
+        file = open_regular_file(path, "an image")  # a named pipe or a device would hang
+    except OSError as error:
+        raise ImageError(error.strerror or f"{path}: cannot open ({error})") from None
+    try:
+        with warnings.catch_warnings(), file:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
+            with Image.open(file) as image:
                 return _normalise(image, path)
-    except FileNotFoundError:
-        raise ImageError(f"{path} does not exist") from None
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except ImageError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning, MemoryError):
         raise ImageError(f"{path} is too large to be a photo of a digit") from None
-    except (OSError, SyntaxError, ValueError) as error:  # what Pillow raises for bad files
-        raise ImageError(f"{path} is not an image digitpad can read ({error})") from None
+    except Exception as error:  # Pillow's decoders raise OSError, EOFError, TypeError, RuntimeError, ...
+        raise ImageError(f"{path} is not an image digitpad can read ({_describe(error)})") from None
 
+
+def _describe(error):
+    return str(error) or type(error).__name__
 
 def _normalise(image, name):
     image.seek(0)

@@ -40,7 +40,7 @@ def ink_mask(grey_image):
     """
     small = _shrink(grey_image)
     pixels = np.asarray(small)
-    darkest, brightest = np.percentile(pixels, [1, 99])
+    darkest, brightest = _contrast(pixels)
     if brightest - darkest < MIN_CONTRAST:  # one flat colour: no ink on it
         return np.zeros(grey_image.size[::-1], dtype=bool)
     # (a picture smaller than the shrunk one is a digit alone, not a photo of a sheet)
@@ -56,6 +56,17 @@ def ink_mask(grey_image):
         paper = np.asarray(Image.fromarray(paper).resize(grey_image.size, Image.BILINEAR), dtype=np.float32)
         grey = grey * (255.0 / np.maximum(paper, 32.0))
     return without_ruled_lines(grey < INK_THRESHOLD)
+
+
+def _contrast(pixels):
+    """The darkest and brightest grey levels, leaving out the extreme 1% (specks of dust)."""
+    return np.percentile(pixels, [1, 99])
+
+
+def is_flat(grey_image):
+    """One flat colour, whatever it is: there is no ink on it (README: a blank image)."""
+    darkest, brightest = _contrast(np.asarray(_shrink(grey_image)))
+    return brightest - darkest < MIN_CONTRAST
 
 
 def _shrink(grey_image):
@@ -126,7 +137,7 @@ def mnist_pixels(image, framed=True):
     grey = open_image(image)
     if not framed:
         pixels = tutorial_pixels(grey)
-        if not pixels.any():
+        if not pixels.any() or is_flat(grey):  # a flat dark picture is all "ink" to the tutorial
             raise BlankImageError("no digit found: the image is blank")
         return pixels
     return frame(ink_mask(grey))

@@ -1,6 +1,18 @@
-"""Reading and atomically writing Keras 3 ``.weights.h5`` files, without TensorFlow."""
+"""Reading and atomically writing Keras 3 ``.weights.h5`` files, without TensorFlow.
+
+A weights file may come from anywhere: before a byte of data is read, every object in it
+is checked (plain groups and datasets only, numbers of the shapes the network has, no
+links to other files); only regular files are opened and only regular files are replaced.
+"""
+import errno
+import fcntl
+import glob
+import math
 import os
-from contextlib import contextmanager
+import shutil
+import stat
+import tempfile
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,9 +21,17 @@ import numpy as np
 
 from digitpad.recognition.network import LAYERS, kind_of
 
+MAX_OBJECTS = 1000  # groups and datasets: Keras writes about 30 for the CNN with its optimizer
+MAX_DATA_BYTES = 64 * 2**20  # all datasets together: the CNN's file with its optimizer is about 5 MB
+PARTIAL_SUFFIX = ".partial.weights.h5"  # Keras writes only to names ending in .weights.h5
+
 
 class WeightsError(Exception):
     """Weights that cannot be used, with a message fit for the user."""
+
+
+class TrainingBusy(WeightsError):
+    """Another training is writing the same weights file."""
 
 
 @dataclass(frozen=True)
@@ -23,60 +43,222 @@ class Weights:
     adapted_from: Path | None = None  # recorded by adapt(): the weights these were adapted from
 
 
+def open_regular_file(path, what="a file"):
+    """Open path for reading in binary, only when it is a regular file (symlinks to one are
+    followed). A named pipe or a device would hang or never end: refused with a clear OSError
+    message, as a missing file or a folder is."""
+    path = Path(path)
+    try:
+        # O_NONBLOCK: opening a named pipe must not wait for a writer; no effect on regular files
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise FileNotFoundError(errno.ENOENT, f"{path} does not exist") from None
+    except IsADirectoryError:
+        raise IsADirectoryError(errno.EISDIR, f"{path} is a folder, not {what}") from None
+    except OSError as error:
+        raise OSError(error.errno, f"{path}: cannot open ({error.strerror})") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, f"{path} is a folder, not {what}")
+        raise OSError(errno.EINVAL, f"{path} is {_file_type(mode)}, not {what}")
+    return os.fdopen(fd, "rb")
+
+
+def _file_type(mode):
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
+
+
+def check_output(path):
+    """Raise WeightsError unless path can be replaced by a new file: it is missing or a regular
+    file (not a symlink, a device or a folder) in a folder where files can be created."""
+    path = Path(path)
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as error:
+        raise WeightsError(f"cannot write {path}: {error.strerror}") from None
+    if mode is not None and stat.S_ISLNK(mode):
+        raise WeightsError(f"{path} is a symbolic link: give the file it points to, or another --out")
+    if mode is not None and not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else _file_type(mode)
+        raise WeightsError(f"{path} is {kind}, not a weights file: choose another --out")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".probe")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as error:
+        raise WeightsError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+def check_training_output(path, replace=False):
+    """check_output(path); unless replace, also that a file already there holds weights
+    (training compares them with its own, and keeps the better): else WeightsError."""
+    check_output(path)
+    if replace or not os.path.lexists(path):
+        return
+    try:
+        read_weights(path)
+    except WeightsError as error:
+        raise WeightsError(f"{error}; it was left unchanged: to overwrite it, use --replace "
+                           "(or write elsewhere with --out)") from None
+
+
 def read_weights(path):
     path = Path(path)
-    if not path.is_file():
-        what = "is a folder, not a weights file" if path.is_dir() else "does not exist"
-        raise WeightsError(f"{path} {what}")
     try:
-        with h5py.File(path, "r") as f:
-            kind = kind_of({f"layers/{name}" for name in f.get("layers", {})})
-            params = [_read_layer(f, path, name, shapes) for name, shapes in LAYERS[kind].items()]
-            accuracy = f.attrs.get("test_accuracy")
-            origin = f.attrs.get("adapted_from")
-    except (OSError, KeyError, ValueError) as error:
+        file = open_regular_file(path, "a weights file")
+    except OSError as error:
+        raise WeightsError(error.strerror or str(error)) from None
+    try:
+        with file, h5py.File(file, "r") as f:
+            datasets = _checked_datasets(f, path)
+            kind = kind_of({name for name in datasets if name.count("/") == 1})
+            params = [_read_layer(f, datasets, path, name, shapes) for name, shapes in LAYERS[kind].items()]
+            accuracy = _number_attribute(f, "test_accuracy")
+            origin = _text_attribute(f, "adapted_from")
+    except WeightsError:
+        raise
+    except Exception as error:  # h5py raises OSError, KeyError, ValueError, TypeError, RuntimeError
         raise WeightsError(f"{path} is not a readable weights file ({error})") from error
-    return Weights(path, kind, params, None if accuracy is None else float(accuracy),
-                   None if origin is None else Path(str(origin)))
+    if not all(np.isfinite(array).all() for pair in params for array in pair):
+        raise WeightsError(f"{path} holds weights that are not numbers (NaN or infinite): training went wrong")
+    return Weights(path, kind, params, accuracy, None if origin is None else Path(origin))
 
 
-def _read_layer(f, path, name, shapes):
-    group = f.get(f"{name}/vars")
-    if group is None:
-        raise WeightsError(f"{path} holds no layer '{name}': not weights of digitpad's model")
-    arrays = [np.asarray(group[str(i)], dtype=np.float32) for i in range(2)]
-    for array, expected in zip(arrays, shapes):
-        if array.shape != expected:
+def _checked_datasets(f, path):
+    """{'group/.../name': dataset} for every dataset, and every group's name, checked without
+    reading data: hard links only, plain numeric datasets stored in the file, of bounded size."""
+    found, total = {}, 0
+    pending = [("", f)]
+    while pending:
+        prefix, group = pending.pop()
+        for name in group:
+            full = f"{prefix}{name}"
+            link = group.get(name, getlink=True)
+            if not isinstance(link, h5py.HardLink):
+                raise WeightsError(f"{path}: '{full}' is a link ({type(link).__name__}): not a weights file "
+                                   "digitpad wrote")
+            if len(found) >= MAX_OBJECTS or full.count("/") > 8:
+                raise WeightsError(f"{path}: too many objects or nested too deep: not a weights file")
+            item = group[name]
+            if isinstance(item, h5py.Group):
+                found[full] = None
+                pending.append((f"{full}/", item))
+                continue
+            if not isinstance(item, h5py.Dataset):
+                raise WeightsError(f"{path}: '{full}' is neither a group nor a dataset")
+            if item.dtype.kind not in "fiub" or item.dtype.names or h5py.check_vlen_dtype(item.dtype):
+                raise WeightsError(f"{path}: '{full}' holds {item.dtype}, not numbers")
+            if item.external or item.is_virtual:
+                raise WeightsError(f"{path}: '{full}' is stored outside the file: refused")
+            total += math.prod(item.shape or ()) * item.dtype.itemsize
+            if total > MAX_DATA_BYTES:
+                raise WeightsError(f"{path} declares more than {MAX_DATA_BYTES // 2**20} MB of data: "
+                                   "not weights of digitpad's networks")
+            found[full] = item
+    return found
+
+
+def _read_layer(f, datasets, path, name, shapes):
+    arrays = []
+    for index, expected in enumerate(shapes):
+        dataset = datasets.get(f"{name}/vars/{index}")
+        if dataset is None:
+            raise WeightsError(f"{path} holds no layer '{name}': not weights of digitpad's model")
+        if dataset.shape != expected:
             raise WeightsError(
-                f"{path}: layer '{name}' has shape {array.shape}, expected {expected}: "
+                f"{path}: layer '{name}' has shape {dataset.shape}, expected {expected}: "
                 "weights of another model"
             )
+        if dataset.dtype.kind != "f":
+            raise WeightsError(f"{path}: layer '{name}' holds {dataset.dtype}, not floating-point weights")
+        arrays.append(np.asarray(dataset[()], dtype=np.float32))
     return tuple(arrays)
 
 
+def _number_attribute(f, name):
+    """A recorded number, or None when it is missing or not one number in 0..1 (then unknown)."""
+    if name not in f.attrs:
+        return None
+    attribute = f.attrs.get_id(name)
+    if attribute.dtype.kind not in "fiu" or attribute.shape not in ((), (1,)):
+        return None
+    value = float(np.asarray(f.attrs[name]).reshape(-1)[0])
+    return value if 0.0 <= value <= 1.0 else None
+
+
+def _text_attribute(f, name):
+    """A recorded short text, or None when it is missing or not one."""
+    if name not in f.attrs:
+        return None
+    attribute = f.attrs.get_id(name)
+    if attribute.dtype.kind not in "SOU" or attribute.shape not in ((), None):
+        return None
+    value = f.attrs[name]
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", errors="replace")
+    return value if isinstance(value, str) and 0 < len(value) <= 4096 else None
+
+
 def write_attributes(path, **attributes):
-    with h5py.File(path, "a") as f:
+    with h5py.File(path, "r+") as f:  # r+: the file must exist; never create an empty one
         f.attrs.update(attributes)
 
 
 @contextmanager
 def partial_path(dest):
-    """Yield the path of a temporary ``.weights.h5`` file beside dest, removed at the end.
+    """Yield the path of a new, empty temporary ``.weights.h5`` file beside dest, removed at the end.
 
-    Write there, then replace_atomically() into dest: dest is never half-written.
-    The name is fixed, so a file left by a killed process is reused, not piled up.
+    Write there, then replace_atomically() into dest: dest is never half-written. The name
+    is unique (created with O_EXCL), so a file left by a killed process is never reused.
     """
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    partial = dest.with_name(f".{dest.name.removesuffix('.weights.h5')}.partial.weights.h5")
+    fd, name = tempfile.mkstemp(dir=dest.parent, prefix=f".{_stem(dest)}.", suffix=PARTIAL_SUFFIX)
+    os.close(fd)
+    partial = Path(name)
     try:
         yield partial
     finally:
         partial.unlink(missing_ok=True)
 
 
+def _stem(path):
+    return Path(path).name.removesuffix(".weights.h5")
+
+
+def backup_path(dest):
+    """Where training keeps the weights it replaced: <name>.previous.weights.h5 beside dest."""
+    dest = Path(dest)
+    return dest.with_name(f"{_stem(dest)}.previous.weights.h5")
+
+
+def keep_backup(dest):
+    """Copy dest (when it exists) to backup_path(dest), atomically; returns the backup's path."""
+    dest, backup = Path(dest), backup_path(dest)
+    if not dest.exists():
+        return None
+    check_output(backup)
+    with partial_path(backup) as partial, open_regular_file(dest, "a weights file") as source:
+        with open(partial, "wb") as copy:
+            shutil.copyfileobj(source, copy)
+        replace_atomically(partial, backup)
+    return backup
+
+
 def replace_atomically(partial, dest):
-    """Put a completely written file in place of dest in one rename."""
+    """Put a completely written file in place of dest in one rename (dest must be a regular file or missing)."""
+    check_output(dest)
     _fsync(partial)
     os.replace(partial, dest)
 
@@ -84,3 +266,48 @@ def replace_atomically(partial, dest):
 def _fsync(path):
     with open(path, "rb") as f:
         os.fsync(f.fileno())
+
+
+@contextmanager
+def training_lock(out):
+    """Hold the lock of one weights file for a training: a second one raises TrainingBusy.
+
+    The lock is flock() on a lock file beside out: the system releases it when the process
+    ends however it ends, so a crashed run leaves nothing stuck. Temporary files of runs
+    that died are removed once the lock is held (no live run can be writing them).
+    """
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = out.with_name(f".{out.name}.lock")
+    while True:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise TrainingBusy(f"another training is writing {out}: wait until it ends, "
+                               "or write elsewhere (--out)") from None
+        try:
+            same = os.path.samestat(os.fstat(fd), os.stat(lock_path, follow_symlinks=False))
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)  # the run before removed this lock file just as it was opened: take the new one
+    try:
+        _remove_leftovers(out)
+        yield
+    finally:
+        with suppress(FileNotFoundError):  # before unlocking: a run that opened the old file then retries
+            os.unlink(lock_path)
+        os.close(fd)
+
+
+def _remove_leftovers(out):
+    """Temporary files of out (partial_path's, and the fixed name older versions used) left by runs that died."""
+    prefix = glob.escape(f".{_stem(out)}.")
+    for pattern in (f"{prefix}{'?' * 8}{PARTIAL_SUFFIX}", f"{prefix}{PARTIAL_SUFFIX.lstrip('.')}"):
+        for path in out.parent.glob(pattern):  # mkstemp's random part is 8 characters
+            if stat.S_ISREG(os.lstat(path).st_mode):
+                path.unlink(missing_ok=True)
+

@@ -4,7 +4,8 @@ Follows the tutorial: pixels / 255, Adam, batch 32, 5 epochs, validation on the
 test set every epoch, only the best weights kept (ModelCheckpoint), resuming from
 existing weights. One addition: the weights validated and kept are a moving average
 over about the last epoch. Each new best replaces the weights file in one rename: a
-crash, a kill or a cancel leaves the last complete best, never a broken file.
+crash, a kill or a cancel leaves the last complete best, never a broken file. Weights
+already in the file are replaced only by better ones (unless asked), and kept as a backup.
 """
 import math
 import threading
@@ -15,7 +16,16 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from digitpad.recognition.weights import partial_path, replace_atomically, write_attributes
+from digitpad.recognition.weights import (
+    WeightsError,
+    check_training_output,
+    keep_backup,
+    partial_path,
+    read_weights,
+    replace_atomically,
+    training_lock,
+    write_attributes,
+)
 from digitpad.training.models import build_model, load_weights_into
 
 ACCURACY = "sparse_categorical_accuracy"
@@ -56,6 +66,8 @@ class TrainingResult:
     best_accuracy: float | None  # test accuracy of the weights now in out
     saved: bool  # whether out was (re)written
     cancelled: bool
+    out_accuracy: float | None = None  # test accuracy of the weights that were in out (None: none, or replace)
+    backup: Path | None = None  # where the weights out held before are kept, when out was replaced
 
 
 def scale(images):
@@ -75,18 +87,34 @@ def train(
     on_progress=None,
     cancel=None,
     kind="mlp",
+    replace=False,
 ):
     """Train and keep the best weights in `out`; return a TrainingResult.
 
     data: ((x_train, y_train), (x_test, y_test)) as from data.load_mnist.
-    start_from: weights to resume from (None trains from scratch).
+    start_from: weights to resume from (None trains from scratch); they must exist.
     cancel: a threading.Event; setting it stops within a batch or two, keeping the
     best weights saved so far, or the previous file if nothing improved.
     kind: "mlp" (the tutorial's network) or "cnn" (see network.py).
+    replace: False keeps weights already in `out` unless an epoch beats them on this
+    test set; True lets the training's best replace them whatever their accuracy.
+    The first time `out` is replaced, the file it held is kept as backup_path(out).
+    Only one training at a time writes `out` (else TrainingBusy).
     """
+    out = Path(out)
+    check_training_output(out, replace)  # before any long work: a bad --out is found at once
+    if start_from is not None:
+        held = read_weights(start_from).kind
+        if held != kind:
+            raise WeightsError(f"{start_from} holds weights of the {held} network: train it with --model {held}")
+    with training_lock(out):
+        return _train_locked(data, out, start_from, epochs, batch_size, augment, seed, on_progress,
+                             cancel or threading.Event(), kind, replace)
+
+
+def _train_locked(data, out, start_from, epochs, batch_size, augment, seed, on_progress, cancel, kind, replace):
     if seed is not None:
         keras.utils.set_random_seed(seed)
-    cancel = cancel or threading.Event()
     (x_train, y_train), (x_test, y_test) = data
     x_train, x_test = scale(x_train), scale(x_test)
     model = build_model(kind, optimizer=_averaging_adam(steps_per_epoch=math.ceil(len(x_train) / batch_size)))
@@ -94,11 +122,12 @@ def train(
     if start_from is not None:
         load_weights_into(model, start_from)
         start_accuracy = _accuracy(model, x_test, y_test)
+    out_accuracy = None if replace else _accuracy_of_file(out, start_from, start_accuracy, x_test, y_test)
+    threshold = max((a for a in (start_accuracy, out_accuracy) if a is not None), default=None)
 
-    out = Path(out)
     reporter = _Reporter(epochs, on_progress, cancel)
     with partial_path(out) as partial:
-        checkpoint = _BestWeights(partial, out, cancel, start_accuracy, reporter)
+        checkpoint = _BestWeights(partial, out, cancel, threshold, reporter)
         model.fit(
             **_training_input(x_train, y_train, batch_size, augment, seed, kind),
             validation_data=(x_test, y_test),
@@ -110,10 +139,24 @@ def train(
         out=out,
         history=reporter.history,
         start_accuracy=start_accuracy,
-        best_accuracy=checkpoint.best_accuracy,
+        best_accuracy=checkpoint.best_accuracy if checkpoint.saved else out_accuracy,
         saved=checkpoint.saved,
         cancelled=cancel.is_set(),
+        out_accuracy=out_accuracy,
+        backup=checkpoint.backup,
     )
+
+
+def _accuracy_of_file(out, start_from, start_accuracy, x_test, y_test):
+    """Test accuracy of the weights already in out (None when there are none), measured on the
+    same test set as the training's epochs, so that only a better epoch replaces them."""
+    if not out.exists():
+        return None
+    if start_from is not None and out.resolve() == Path(start_from).resolve():
+        return start_accuracy
+    model = build_model(read_weights(out).kind)  # check_training_output() found weights there
+    load_weights_into(model, out)
+    return _accuracy(model, x_test, y_test)
 
 
 def _averaging_adam(steps_per_epoch):
@@ -140,27 +183,31 @@ class _BestWeights(keras.callbacks.ModelCheckpoint):
 
     async_safe = True  # with save_freq="epoch" its batch hook does nothing
 
-    def __init__(self, partial, out, cancel, start_accuracy, reporter):
+    def __init__(self, partial, out, cancel, threshold, reporter):
         super().__init__(
             str(partial),
             monitor=VAL_ACCURACY,
             mode="max",
             save_best_only=True,
             save_weights_only=True,
-            initial_value_threshold=start_accuracy,
+            initial_value_threshold=threshold,
         )
         self.partial, self.out = Path(partial), Path(out)
-        self.best_accuracy = start_accuracy
+        self.best_accuracy = None
         self.saved = False
+        self.backup = None
         self._cancel, self._reporter = cancel, reporter
 
     def on_epoch_end(self, epoch, logs=None):
         if self._cancel.is_set():  # a cut-short epoch is never compared
             return
+        best_before = self.best
         super().on_epoch_end(epoch, logs)
-        if self.partial.exists():  # this epoch was the best so far: ModelCheckpoint wrote it
+        if self.best != best_before:  # this epoch was the best so far: ModelCheckpoint wrote it
             self.best_accuracy = float(self.best)
             write_attributes(self.partial, test_accuracy=self.best_accuracy, epochs=len(self._reporter.history))
+            if not self.saved:  # the file as it was before this training, kept once
+                self.backup = keep_backup(self.out)
             replace_atomically(self.partial, self.out)
             self.saved = True
 

@@ -21,7 +21,7 @@ import numpy as np
 from PIL import Image
 
 from digitpad.paths import features_cache_dir, shipped_mnist_subset
-from digitpad.recognition.network import fixed_features, split_params
+from digitpad.recognition.network import dense_forward, fixed_features, split_params
 from digitpad.recognition.recognizer import Recognizer
 from digitpad.recognition.weights import WeightsError, read_weights
 
@@ -40,6 +40,7 @@ class Recipe:
     steps: int = 150
     batch_size: int = 128
     learning_rate: float = 2e-3
+    mnist_soft: float = 0.0  # MNIST's targets: this share the starting network's own answers, the rest the labels
     averaged_over: float = 0.25  # of the steps: the weights kept are their moving average over about these
 
 
@@ -120,13 +121,18 @@ def fine_tune(dense, mnist, samples, recipe, rng, cancel):
     average = [p.copy() for p in params]
     keep = 1 - 1 / max(1.0, recipe.averaged_over * recipe.steps)
     beta1, beta2 = 0.9, 0.999
+    eye = np.eye(10, dtype=np.float32)
+    mnist_targets = eye[mnist[1]]
+    if recipe.mnist_soft:
+        mnist_targets = (1 - recipe.mnist_soft) * mnist_targets + recipe.mnist_soft * dense_forward(dense, mnist[0])
+    sample_targets = eye[samples[1]]
     for step in range(1, recipe.steps + 1):
         if cancel.is_set():
             return None
         m = rng.integers(0, len(mnist[1]), per_batch_mnist)
         s = rng.integers(0, len(samples[1]), per_batch_samples)
         x = np.concatenate([mnist[0][m], samples[0][s]])
-        y = np.concatenate([mnist[1][m], samples[1][s]])
+        y = np.concatenate([mnist_targets[m], sample_targets[s]])
         grads = _gradients(params, x, y)
         rate = recipe.learning_rate * math.sqrt(1 - beta2**step) / (1 - beta1**step)
         for p, g, m1, m2 in zip(params, grads, first, second):
@@ -141,17 +147,15 @@ def fine_tune(dense, mnist, samples, recipe, rng, cancel):
     return [(average[i], average[i + 1]) for i in range(0, len(average), 2)]
 
 
-def _gradients(params, x, y):
-    """Gradients of the mean cross-entropy of Dense(relu) -> Dense(softmax) at params."""
+def _gradients(params, x, targets):
+    """Gradients of the mean cross-entropy against targets (n, 10) of Dense(relu) -> Dense(softmax)."""
     hidden_kernel, hidden_bias, out_kernel, out_bias = params
     pre = x @ hidden_kernel + hidden_bias
     hidden = np.maximum(pre, 0.0)
     logits = hidden @ out_kernel + out_bias
     probabilities = np.exp(logits - logits.max(axis=1, keepdims=True))
     probabilities /= probabilities.sum(axis=1, keepdims=True)
-    delta = probabilities
-    delta[np.arange(len(y)), y] -= 1.0
-    delta /= len(y)
+    delta = (probabilities - targets) / len(targets)
     back = (delta @ out_kernel.T) * (pre > 0)
     return [x.T @ back, back.sum(axis=0), hidden.T @ delta, delta.sum(axis=0)]
 

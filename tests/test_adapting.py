@@ -121,8 +121,11 @@ def test_the_samples_are_drawn_again_with_small_changes():
     ink = drawn.sum(axis=(2, 3)) / boxes.sum(axis=(1, 2))[:, None]
     assert (0.4 < ink).all() and (ink < 2.5).all()  # thinner or thicker strokes, never a blank or a blot
     grid = np.arange(28)
-    centre = lambda images: np.stack([(images.sum(axis=-1) * grid).sum(axis=-1), (images.sum(axis=-2) * grid).sum(axis=-1)],
-                                     axis=-1) / images.sum(axis=(-2, -1))[..., None]  # noqa: E731
+
+    def centre(images):
+        rows, columns = (images.sum(axis=-1) * grid).sum(axis=-1), (images.sum(axis=-2) * grid).sum(axis=-1)
+        return np.stack([rows, columns], axis=-1) / images.sum(axis=(-2, -1))[..., None]
+
     assert (np.abs(centre(drawn) - centre(boxes)[:, None]) < 3).all()  # moved a little, not off the image
 
 

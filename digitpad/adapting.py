@@ -32,15 +32,19 @@ class AdaptingError(Exception):
 
 @dataclass(frozen=True)
 class Recipe:
-    """How the dense layers are fine-tuned (benchmarks/README.md: how it was chosen)."""
+    """How the dense layers are fine-tuned (chosen with benchmarks/adaptation.py)."""
 
     mnist_images: int = 5000  # of the shipped subset, mixed in so that MNIST is kept
     variants: int = 10  # drawings of each sample: itself and this many minus one augmented
+    most_drawn: int = 600  # drawings of all samples together: hundreds of samples take no longer
     samples_share: float = 0.3  # of each batch: the user's samples, the rest MNIST
     steps: int = 150
     batch_size: int = 128
     learning_rate: float = 2e-3
     mnist_soft: float = 0.0  # MNIST's targets: this share the starting network's own answers, the rest the labels
+    # How far the adapted weights go from the starting ones towards the fine-tuned ones
+    # (weight-space ensembling, Wortsman et al. 2022)
+    step: float = 1.0
     averaged_over: float = 0.25  # of the steps: the weights kept are their moving average over about these
 
 
@@ -88,9 +92,10 @@ def adapt(start_from, pixels, labels, out, *, recipe=None, seed=0, cancel=None, 
     mnist_x, mnist_y = mnist_features(weights, subset)
     chosen = rng.choice(len(mnist_y), min(recipe.mnist_images, len(mnist_y)), replace=False)
     mnist_x, mnist_y = mnist_x[chosen], mnist_y[chosen]
-    drawn = augmented(pixels, recipe.variants, rng)
+    variants = max(1, min(recipe.variants, recipe.most_drawn // len(labels)))
+    drawn = augmented(pixels, variants, rng)
     sample_x = fixed_features(weights.kind, fixed, drawn.reshape(-1, 28, 28))
-    sample_y = np.repeat(labels, recipe.variants)
+    sample_y = np.repeat(labels, variants)
     tuned = fine_tune(dense, (mnist_x, mnist_y), (sample_x, sample_y), recipe, rng, cancel)
     before = answers_right(weights.kind, weights.params, pixels, labels)
     if tuned is None:
@@ -112,8 +117,15 @@ def answers_right(kind, params, pixels, labels):
 # ---- the fine-tuning -------------------------------------------------------------------
 
 def fine_tune(dense, mnist, samples, recipe, rng, cancel):
-    """Adam on the dense layers' params over batches mixing MNIST and the samples; None if cancelled."""
+    """Adam over batches mixing MNIST and the samples; the dense layers' params, or None if cancelled."""
     params = [np.array(array, dtype=np.float32) for layer in dense for array in layer]
+    starting = [p.copy() for p in params]
+    features = np.concatenate([mnist[0], samples[0]])
+    eye = np.eye(10, dtype=np.float32)
+    mnist_targets = eye[mnist[1]]
+    if recipe.mnist_soft:
+        mnist_targets = (1 - recipe.mnist_soft) * mnist_targets + recipe.mnist_soft * dense_forward(dense, mnist[0])
+    targets = np.concatenate([mnist_targets, eye[samples[1]]])
     first = [np.zeros_like(p) for p in params]
     second = [np.zeros_like(p) for p in params]
     per_batch_samples = max(1, round(recipe.batch_size * recipe.samples_share))
@@ -121,19 +133,12 @@ def fine_tune(dense, mnist, samples, recipe, rng, cancel):
     average = [p.copy() for p in params]
     keep = 1 - 1 / max(1.0, recipe.averaged_over * recipe.steps)
     beta1, beta2 = 0.9, 0.999
-    eye = np.eye(10, dtype=np.float32)
-    mnist_targets = eye[mnist[1]]
-    if recipe.mnist_soft:
-        mnist_targets = (1 - recipe.mnist_soft) * mnist_targets + recipe.mnist_soft * dense_forward(dense, mnist[0])
-    sample_targets = eye[samples[1]]
     for step in range(1, recipe.steps + 1):
         if cancel.is_set():
             return None
-        m = rng.integers(0, len(mnist[1]), per_batch_mnist)
-        s = rng.integers(0, len(samples[1]), per_batch_samples)
-        x = np.concatenate([mnist[0][m], samples[0][s]])
-        y = np.concatenate([mnist_targets[m], sample_targets[s]])
-        grads = _gradients(params, x, y)
+        rows = np.concatenate([rng.integers(0, len(mnist[1]), per_batch_mnist),
+                               len(mnist[1]) + rng.integers(0, len(samples[1]), per_batch_samples)])
+        grads = _gradients(params, features[rows], targets[rows])
         rate = recipe.learning_rate * math.sqrt(1 - beta2**step) / (1 - beta1**step)
         for p, g, m1, m2 in zip(params, grads, first, second):
             m1 *= beta1
@@ -144,7 +149,8 @@ def fine_tune(dense, mnist, samples, recipe, rng, cancel):
         for a, p in zip(average, params):
             a *= keep
             a += (1 - keep) * p
-    return [(average[i], average[i + 1]) for i in range(0, len(average), 2)]
+    tuned = [s + recipe.step * (a - s) for s, a in zip(starting, average)]
+    return [(tuned[0], tuned[1]), (tuned[2], tuned[3])]
 
 
 def _gradients(params, x, targets):

@@ -206,3 +206,15 @@ def test_ctrl_c_during_the_adapt_command_writes_nothing_and_exits_130(isolated_h
     assert main(["adapt"]) == 130
     assert "cancelled" in capsys.readouterr().err
     assert not adapted_weights().exists()
+
+
+def test_many_samples_are_drawn_again_no_more_than_a_few(monkeypatch, tmp_path, small_subset):
+    """So that adapting to hundreds of kept samples takes about as long as to thirty."""
+    calls = []
+    real = adapting.augmented
+    monkeypatch.setattr(adapting, "augmented", lambda pixels, variants, rng: calls.append(variants) or real(pixels, variants, rng))
+    boxes, labels = hollow_boxes()
+    many = np.repeat(boxes, 50, axis=0)
+    adapting.adapt(shipped_weights(), many, np.repeat(labels, 50), tmp_path / "a.weights.h5", subset=small_subset)
+    recipe = adapting.RECIPES["mlp"]
+    assert calls == [max(1, recipe.most_drawn // len(many))] and calls[0] * len(many) <= recipe.most_drawn

@@ -21,7 +21,7 @@ import numpy as np
 from PIL import Image
 
 from digitpad.paths import features_cache_dir, shipped_mnist_subset
-from digitpad.recognition.network import dense_forward, fixed_features, split_params
+from digitpad.recognition.network import fixed_features, split_params
 from digitpad.recognition.recognizer import Recognizer
 from digitpad.recognition.weights import WeightsError, read_weights
 
@@ -41,14 +41,17 @@ class Recipe:
     steps: int = 150
     batch_size: int = 128
     learning_rate: float = 2e-3
-    mnist_soft: float = 0.0  # MNIST's targets: this share the starting network's own answers, the rest the labels
     # How far the adapted weights go from the starting ones towards the fine-tuned ones
     # (weight-space ensembling, Wortsman et al. 2022)
     step: float = 1.0
     averaged_over: float = 0.25  # of the steps: the weights kept are their moving average over about these
 
 
-RECIPES = {"mlp": Recipe(), "cnn": Recipe()}
+# Going 0.85 of the way keeps the two-layer network's MNIST (a drop of at most 0.21 points
+# instead of 0.42 over 30 writers) at the cost of its worst writer (94.55 % instead of 95.00 %).
+# The convolutional network drew with 20 variants did no better (99.27 / 96.36 % / -0.18 against
+# 99.23 / 96.36 % / -0.20) and took 0.4 s more.
+RECIPES = {"mlp": Recipe(variants=20, step=0.85), "cnn": Recipe()}
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,7 @@ def adapt(start_from, pixels, labels, out, *, recipe=None, seed=0, cancel=None, 
     fixed, dense = split_params(weights.kind, weights.params)
     mnist_x, mnist_y = mnist_features(weights, subset)
     chosen = rng.choice(len(mnist_y), min(recipe.mnist_images, len(mnist_y)), replace=False)
-    mnist_x, mnist_y = mnist_x[chosen], mnist_y[chosen]
+    mnist_x, mnist_y = np.asarray(mnist_x[chosen], dtype=np.float32), mnist_y[chosen]
     variants = max(1, min(recipe.variants, recipe.most_drawn // len(labels)))
     drawn = augmented(pixels, variants, rng)
     sample_x = fixed_features(weights.kind, fixed, drawn.reshape(-1, 28, 28))
@@ -121,11 +124,7 @@ def fine_tune(dense, mnist, samples, recipe, rng, cancel):
     params = [np.array(array, dtype=np.float32) for layer in dense for array in layer]
     starting = [p.copy() for p in params]
     features = np.concatenate([mnist[0], samples[0]])
-    eye = np.eye(10, dtype=np.float32)
-    mnist_targets = eye[mnist[1]]
-    if recipe.mnist_soft:
-        mnist_targets = (1 - recipe.mnist_soft) * mnist_targets + recipe.mnist_soft * dense_forward(dense, mnist[0])
-    targets = np.concatenate([mnist_targets, eye[samples[1]]])
+    targets = np.eye(10, dtype=np.float32)[np.concatenate([mnist[1], samples[1]])]
     first = [np.zeros_like(p) for p in params]
     second = [np.zeros_like(p) for p in params]
     per_batch_samples = max(1, round(recipe.batch_size * recipe.samples_share))
@@ -213,7 +212,7 @@ def _stroke_width(image, rng):
 # ---- the shipped MNIST subset and its cached features -----------------------------------
 
 def load_subset(path=None):
-    """The shipped MNIST subset: (images (n, 28, 28) in 0..1, labels (n,))."""
+    """The shipped MNIST subset: (images (n, 28, 28) uint8, labels (n,))."""
     path = Path(path or shipped_mnist_subset())
     try:
         with np.load(path) as data:
@@ -222,27 +221,31 @@ def load_subset(path=None):
         raise AdaptingError(f"{path}: the MNIST subset adapting needs cannot be read ({error}); reinstall digitpad") from error
     if images.shape[1:] != (28, 28) or len(images) != len(labels) or not len(labels):
         raise AdaptingError(f"{path}: not an MNIST subset ({images.shape} images, {labels.shape} labels)")
-    return images.astype(np.float32) / 255.0, labels.astype(np.int64)
+    return images, labels.astype(np.int64)
 
 
 def mnist_features(weights, subset=None):
-    """The subset through the weights' fixed layers, and its labels; cached on disk per
-    weights (the pixels themselves for the two-layer network, which has none)."""
+    """The subset through the weights' fixed layers (n, d), and its labels (n,).
+
+    For the two-layer network, which has no fixed layers, the pixels themselves. Otherwise
+    they are cached on disk per weights, and read from there only where they are used (a
+    memory map of float16); index them, then make them float32.
+    """
     images, labels = load_subset(subset)
     fixed, _ = split_params(weights.kind, weights.params)
     if not fixed:
-        return images.reshape(len(images), -1), labels
+        return images.reshape(len(images), -1) / np.float32(255), labels
     digest = hashlib.sha256(b"".join(a.tobytes() for layer in fixed for a in layer))
     digest.update(images.tobytes())
     cache = features_cache_dir() / f"{digest.hexdigest()[:32]}.npy"
     try:
-        features = np.load(cache, allow_pickle=False)
-        if features.shape[0] == len(labels):
-            return features.astype(np.float32), labels
+        features = np.load(cache, mmap_mode="r", allow_pickle=False)
+        if features.shape[0] == len(labels) and features.dtype == np.float16:
+            return features, labels
     except (OSError, ValueError):
         pass  # not made yet, or broken: make it again
-    features = fixed_features(weights.kind, fixed, images)
-    _save_quietly(cache, features.astype(np.float16))
+    features = fixed_features(weights.kind, fixed, images / np.float32(255)).astype(np.float16)
+    _save_quietly(cache, features)
     return features, labels
 
 

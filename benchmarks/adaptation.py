@@ -46,7 +46,12 @@ def main():
     parser.add_argument("--subset", type=Path, help="MNIST subset to mix in (default: the shipped one)")
     args = parser.parse_args()
     require_shared()
-    os.environ["DIGITPAD_HOME"] = tempfile.mkdtemp(prefix="digitpad-adaptation-")  # a fresh install's cache
+    with tempfile.TemporaryDirectory(prefix="digitpad-adaptation-") as home:
+        os.environ["DIGITPAD_HOME"] = home  # a fresh install's cache, removed at the end
+        measure(args)
+
+
+def measure(args):
     renderer = load_renderer()
     digits = renderer.parse(str(SHARED / "data" / "pendigits" / "pendigits-orig.tra.gz"))
     _, (x_test, y_test) = load_mnist(SHARED / "data" / "mnist")

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from digitpad.labels import LabelsError, read_labels
-from digitpad.paths import resolve_weights, user_weights
+from digitpad.paths import adapted_weights, resolve_weights, user_weights
 from digitpad.recognition.images import ImageError
 from digitpad.recognition.network import KINDS
 from digitpad.recognition.recognizer import Recognizer, top_answer
@@ -102,13 +102,15 @@ def _parser():
     train.add_argument("--weights", dest="weights", default=argparse.SUPPRESS, help="weights to resume from")
     train.set_defaults(handler=_train)
 
-    adapt = commands.add_parser("adapt", help="fine-tune the model on your own handwriting samples")
+    adapt = commands.add_parser("adapt", help="fine-tune the model on your own handwriting samples (no TensorFlow needed)")
     adapt.add_argument("--samples", default=str(samples_dir()), help=f"images + labels.csv (default: {samples_dir()})")
-    adapt.add_argument("--data", help="MNIST folder or .npz, mixed in (default: $DIGITPAD_MNIST or download)")
-    adapt.add_argument("--out", help="where to write (default: your weights file of that model)")
-    adapt.add_argument("--weights", dest="weights", default=argparse.SUPPRESS, help="weights to start from")
+    adapt.add_argument("--data", help="ignored: adapting mixes in the MNIST subset shipped with digitpad")
+    adapt.add_argument("--out", help=f"where to write (default: {adapted_weights()}, or "
+                                     f"{adapted_weights('cnn').name} for cnn; never the weights adapted from)")
+    adapt.add_argument("--weights", dest="weights", default=argparse.SUPPRESS,
+                       help="weights to start from (adapted weights: the weights they were adapted from)")
     adapt.add_argument("--model", choices=KINDS, default="mlp")
-    adapt.add_argument("--seed", type=int)
+    adapt.add_argument("--seed", type=int, default=0)
     adapt.set_defaults(handler=_adapt)
 
     samples = commands.add_parser("samples", help="list, export or delete your kept samples")
@@ -288,29 +290,41 @@ def _train(args):
 
 
 def _adapt(args):
-    require_tensorflow("adapting")
+    cancel = threading.Event()
+    previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())  # Ctrl-C: stop, write nothing
+    try:
+        result = _adapt_samples(args, cancel)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if result is None or result.cancelled:
+        print("digitpad: adapting cancelled, nothing written", file=sys.stderr)
+        return 130
+    print(f"your samples: {result.samples_before:.1%} right before, {result.samples_after:.1%} after; "
+          f"took {result.seconds:.1f} s")
+    print(f"saved to {result.out} ({result.start_from} is kept; adapting again starts from it)")
+    return 0
+
+
+def _adapt_samples(args, cancel):
+    """The AdaptationResult, or None when cancelled before adapting began."""
+    from digitpad.adapting import AdaptingError, adapt, origin_of
+
     folder = Path(args.samples).expanduser()
     pixels, labels, skipped = read_sample_pixels(folder)
     for reason in skipped:
         print(f"skipped: {reason}", file=sys.stderr)
-    start_from = resolve_weights(args.weights, args.model)
-    recognizer = Recognizer.load(start_from)
-    data = load_mnist(args.data)
-    out = Path(args.out).expanduser() if args.out else user_weights(recognizer.weights.kind)
-    print(f"adapting to {len(labels)} samples from {folder}")
-
-    from digitpad.training.train import adapt  # imports TensorFlow: only now
-
-    result = adapt(data, start_from, pixels, labels, out, seed=args.seed)
-    print(f"adapted {result.start_from}")
-    print(f"your samples: {result.samples_before:.1%} right before, {result.samples_after:.1%} after")
-    print(f"MNIST test: {_before_after(result.mnist_before, result.mnist_after)}; took {result.seconds:.1f} s")
-    print(f"saved to {result.out}")
-    return 0
-
-
-def _before_after(before, after):
-    return f"{after:.2%}" if before is None else f"{before:.2%} before, {after:.2%} after"
+    start_from = origin_of(resolve_weights(args.weights, args.model))
+    kind = Recognizer.load(start_from).weights.kind
+    out = Path(args.out).expanduser() if args.out else adapted_weights(kind)
+    if args.data:
+        print("--data is not needed: adapting mixes in the MNIST subset shipped with digitpad", file=sys.stderr)
+    if cancel.is_set():
+        return None
+    print(f"adapting {start_from} to {len(labels)} samples from {folder}")
+    try:
+        return adapt(start_from, pixels, labels, out, seed=args.seed, cancel=cancel)
+    except AdaptingError as error:
+        raise DataError(str(error)) from error
 
 
 def _samples(args):

@@ -111,21 +111,19 @@ def test_train_writes_to_the_user_folder_and_reports(mnist_dir, isolated_home, c
     assert f"resuming from: {written}" in capsys.readouterr().out
 
 
-def test_adapt_and_samples_commands(mnist_dir, isolated_home, capsys):
-    pytest.importorskip("tensorflow")
+def test_adapt_and_samples_commands(isolated_home, capsys):
     from digitpad.samples import add_sample, samples_dir
 
     for digit in (7, 1, 0):
         add_sample(samples_dir(), drawing(digit), digit)
     assert main(["samples", "list"]) == 0
     assert "3 samples" in capsys.readouterr().out
-    assert main(["adapt", "--data", str(mnist_dir), "--seed", "0"]) == 0
+    assert main(["adapt", "--seed", "0"]) == 0  # no MNIST, no TensorFlow: the shipped subset
     out = capsys.readouterr().out
-    assert "your samples:" in out and f"saved to {isolated_home / 'mnist.weights.h5'}" in out
-    assert re.search(r"MNIST test: \d+\.\d\d% before, \d+\.\d\d% after", out)  # the shipped weights record theirs
+    assert "your samples:" in out and f"saved to {isolated_home / 'mnist.adapted.weights.h5'}" in out
     assert main(["samples", "delete"]) == 0
     assert "deleted 3 samples" in capsys.readouterr().out
-    assert main(["adapt", "--data", str(mnist_dir)]) == 2
+    assert main(["adapt"]) == 2
     assert "no usable samples" in capsys.readouterr().err
 
 

@@ -1,5 +1,3 @@
-import dataclasses
-import shutil
 import threading
 
 import numpy as np
@@ -250,98 +248,6 @@ def test_resuming_one_network_from_the_others_weights_is_refused(tmp_path, data,
         training.train(data, tmp_path / "cnn.weights.h5", start_from=shipped_weights, epochs=1, kind="cnn")
 
 
-def test_adapting_learns_the_users_style_and_keeps_mnist(tmp_path, data, shipped_weights):
-    """A 'style' MNIST never shows (a digit drawn as a hollow box) is learnt from a few samples."""
-    from digitpad.recognition.recognizer import Recognizer
-
-    boxes = np.zeros((6, 28, 28), np.float32)
-    for index, box in enumerate(boxes):
-        box[6 + index % 3 : 22, 8:20] = 1.0
-        box[9 + index % 3 : 19, 11:17] = 0.0
-    labels = [4] * 6
-    before = Recognizer.load(shipped_weights).probabilities_of_pixels(boxes).argmax(axis=1)
-    assert (before != 4).any()
-    out = tmp_path / "adapted.weights.h5"
-    result = training.adapt(data, shipped_weights, boxes, labels, out, seed=0)
-    assert result.saved and result.samples_after == 1.0 and result.samples_before == np.mean(before == 4)  # the app's answers
-    assert (Recognizer.load(out).probabilities_of_pixels(boxes).argmax(axis=1) == 4).all()
-    assert Recognizer.load(out).weights.test_accuracy == pytest.approx(result.mnist_after)
-    assert result.mnist_before == Recognizer.load(shipped_weights).weights.test_accuracy  # as recorded
-
-
-def test_adapting_goes_the_set_share_of_the_way_to_the_fine_tuned_weights(tmp_path, data, shipped_weights):
-    samples, labels = np.zeros((2, 28, 28), np.float32), [0, 1]
-    samples[:, 8:20, 10:18] = 1.0
-    full = tmp_path / "full.weights.h5"
-    training.adapt(data, shipped_weights, samples, labels, full, seed=0)
-    half = tmp_path / "half.weights.h5"
-    recipe = dataclasses.replace(training.ADAPT_RECIPES["mlp"], step=0.5)
-    training.adapt(data, shipped_weights, samples, labels, half, recipe=recipe, seed=0)
-    start, full_params, half_params = (read_weights(path).params for path in (shipped_weights, full, half))
-    for before, after, between in zip(start, full_params, half_params):
-        for b, a, h in zip(before, after, between):
-            moved = np.abs(a - b).mean()
-            assert moved > 1e-5  # the fine-tuning moved every layer
-            assert 0.35 * moved < np.abs(h - b).mean() < 0.65 * moved  # two runs of it agree only roughly
-
-
-@pytest.mark.parametrize("averaged", [False, True])
-def test_adapting_the_cnn_keeps_its_convolutions(tmp_path, data, averaged):
-    from digitpad.paths import shipped_weights
-    from digitpad.recognition.weights import read_weights
-
-    start = shipped_weights("cnn")
-    out = tmp_path / "adapted-cnn.weights.h5"
-    (x_train, y_train), _ = data
-    recipe = dataclasses.replace(training.ADAPT_RECIPES["cnn"], epochs=1, averaged=averaged)
-    training.adapt(data, start, x_train[:20] / 255.0, y_train[:20], out, recipe=recipe, seed=0)
-    before, after = read_weights(start).params, read_weights(out).params
-    changed = [any(not np.array_equal(a, b) for a, b in zip(old, new)) for old, new in zip(before, after)]
-    assert changed == [False, False, True, True]  # conv2d, conv2d_1 kept; dense, dense_1 learnt
-    result = training.train(data, tmp_path / "resumed.weights.h5", start_from=out, epochs=1, kind="cnn")
-    assert result.start_accuracy is not None  # the adapted file resumes like any other
-
-
-def adaptation_mix(monkeypatch, tmp_path, data, weights, samples, labels, recipe):
-    """The images adapt() trains on and the options it augments them with."""
-    import digitpad.training.augment
-
-    calls, augmented_dataset = [], digitpad.training.augment.augmented_dataset
-
-    def recording(x, y, batch_size, seed=None, **options):
-        calls.append((x, options))
-        return augmented_dataset(x, y, batch_size, seed, **options)
-
-    monkeypatch.setattr(digitpad.training.augment, "augmented_dataset", recording)
-    training.adapt(data, weights, samples, labels, tmp_path / "adapted.weights.h5", recipe=recipe, seed=0)
-    (x, options), = calls
-    return x, options
-
-
-def test_adapting_shows_part_of_mnist_as_it_is_and_augments_the_users_samples(
-    tmp_path, data, shipped_weights, monkeypatch
-):
-    """MNIST's images as they are keep MNIST; the user's samples are varied so that their style is learnt."""
-    own = np.full((2, 28, 28), 0.5, np.float32)  # no MNIST image is flat grey
-    recipe = dataclasses.replace(training.ADAPT_RECIPES["mlp"], epochs=1)
-    x, options = adaptation_mix(monkeypatch, tmp_path, data, shipped_weights, own, [1, 7], recipe)
-    users = (x == 0.5).all(axis=(1, 2))
-    assert users.sum() == 2 * recipe.repeats
-    as_drawn = options["as_drawn"]
-    assert not as_drawn[users].any()
-    assert as_drawn.sum() == round(recipe.as_drawn * (~users).sum())
-    assert options["styles"] is False  # the user's own 1s, 7s and 9s show their style
-
-
-def test_many_samples_together_weigh_no_more_than_a_few(tmp_path, data, shipped_weights, monkeypatch):
-    """So that adapting to hundreds of kept samples takes no longer than to thirty."""
-    own = np.full((400, 28, 28), 0.5, np.float32)
-    recipe = dataclasses.replace(training.ADAPT_RECIPES["mlp"], epochs=1)
-    x, _ = adaptation_mix(monkeypatch, tmp_path, data, shipped_weights, own, np.arange(400) % 10, recipe)
-    users = (x == 0.5).all(axis=(1, 2))
-    assert recipe.most_repeated - 400 < users.sum() <= recipe.most_repeated
-
-
 def test_augmentation_leaves_the_images_marked_as_drawn_unchanged():
     from digitpad.training.augment import augmented_dataset
 
@@ -353,36 +259,3 @@ def test_augmentation_leaves_the_images_marked_as_drawn_unchanged():
     unchanged = distances.min(axis=1) < 1e-6
     assert unchanged.sum() == 20
     assert set(distances[unchanged].argmin(axis=1)) == set(range(20))
-
-
-def test_adapting_adapted_weights_again_starts_from_the_weights_they_came_from(tmp_path, data, shipped_weights):
-    """So that adapting again and again forgets no more of MNIST than adapting once."""
-    samples, labels = np.zeros((2, 28, 28), np.float32), [0, 1]
-    samples[:, 8:20, 10:18] = 1.0
-    recipe = dataclasses.replace(training.ADAPT_RECIPES["mlp"], epochs=1)
-    first, again = tmp_path / "first.weights.h5", tmp_path / "again.weights.h5"
-    training.adapt(data, shipped_weights, samples, labels, first, recipe=recipe, seed=0)
-    assert read_weights(first).adapted_from == shipped_weights.resolve()
-    result = training.adapt(data, first, samples, labels, again, recipe=recipe, seed=0)
-    assert result.start_from == shipped_weights.resolve()
-    assert result.mnist_before == read_weights(shipped_weights).test_accuracy
-    assert read_weights(again).adapted_from == shipped_weights.resolve()
-
-
-def test_weights_adapted_in_place_record_no_origin(tmp_path, data, shipped_weights):
-    """The weights they came from are gone once the file is replaced."""
-    own = tmp_path / "own.weights.h5"
-    shutil.copy(shipped_weights, own)
-    recipe = dataclasses.replace(training.ADAPT_RECIPES["mlp"], epochs=1)
-    result = training.adapt(data, own, np.zeros((2, 28, 28), np.float32), [0, 1], own, recipe=recipe, seed=0)
-    assert result.saved and result.start_from == own
-    assert read_weights(own).adapted_from is None
-
-
-def test_cancelled_adaptation_writes_nothing(tmp_path, data, shipped_weights):
-    cancel = threading.Event()
-    cancel.set()
-    out = tmp_path / "adapted.weights.h5"
-    result = training.adapt(data, shipped_weights, np.zeros((2, 28, 28)), [1, 2], out, cancel=cancel)
-    assert result.cancelled and not result.saved and not out.exists()
-    assert result.samples_after == result.samples_before

@@ -32,6 +32,10 @@ LAYERS = {
 }
 
 
+# How many of a network's first layers are fixed features; the dense layers after them learn.
+FIXED_LAYERS = {"mlp": 0, "cnn": 2}
+
+
 def kind_of(layer_paths):
     """Which network a weights file holds, from the layer paths it contains."""
     return "cnn" if "layers/conv2d" in layer_paths else "mlp"
@@ -39,17 +43,37 @@ def kind_of(layer_paths):
 
 def forward(kind, params, images):
     """Probabilities (n, 10) for images (n, 28, 28) in 0..1; params are (kernel, bias) pairs."""
+    fixed, dense = split_params(kind, params)
+    return dense_forward(dense, fixed_features(kind, fixed, images))
+
+
+def split_params(kind, params):
+    """(the fixed layers' params, the dense layers' params): adapting changes only the dense ones."""
+    count = FIXED_LAYERS[kind]
+    return list(params[:count]), list(params[count:])
+
+
+def fixed_features(kind, fixed_params, images):
+    """What the dense layers see (n, d) for images (n, 28, 28) in 0..1: the convolutional
+    layers' output for "cnn", the pixels themselves for "mlp"."""
     x = np.asarray(images, dtype=np.float32)
     if kind == "cnn":
-        conv_params, params = params[:2], params[2:]
         x = x[..., None]
-        for kernel, bias in conv_params:
+        for kernel, bias in fixed_params:
             x = _max_pool(np.maximum(_convolve(x, kernel) + bias, 0.0))
-    x = x.reshape(len(x), -1)
-    *hidden, (out_kernel, out_bias) = params
+    return x.reshape(len(x), -1)
+
+
+def dense_forward(dense_params, features):
+    """Probabilities (n, 10) from fixed_features through the dense layers."""
+    *hidden, (out_kernel, out_bias) = dense_params
+    x = features
     for kernel, bias in hidden:
         x = np.maximum(x @ kernel + bias, 0.0)
-    logits = x @ out_kernel + out_bias
+    return softmax(x @ out_kernel + out_bias)
+
+
+def softmax(logits):
     exp = np.exp(logits - logits.max(axis=1, keepdims=True))
     return exp / exp.sum(axis=1, keepdims=True)
 

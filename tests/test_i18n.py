@@ -62,9 +62,14 @@ def test_the_shipped_compiled_catalog_is_the_po_file_compiled():
 
 
 def _translated_nodes(tree):
+    """Nodes inside _(), N_() or ngettext(), and inside log calls (for developers, not shown)."""
     inside = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) in TRANSLATING_CALLS:
+        if not isinstance(node, ast.Call):
+            continue
+        translating = getattr(node.func, "id", None) in TRANSLATING_CALLS
+        logging = getattr(getattr(node.func, "value", None), "id", None) in {"log", "logger", "logging"}
+        if translating or logging:
             inside.update(id(child) for child in ast.walk(node))
     return inside
 

@@ -8,6 +8,7 @@ from tkinter import font as tkfont
 import numpy as np
 from PIL import Image, ImageTk
 
+from digitpad.adapting import origin_of
 from digitpad.gui.bars import ProbabilityBars
 from digitpad.gui.commands import COMMANDS, DIGIT_KEYS, MENUS, shortcut_rows
 from digitpad.gui.handwriting import Handwriting
@@ -56,6 +57,7 @@ class App:
         self.kind = tk.StringVar(root, self.settings.kind)  # which network: see digitpad.recognition.network
         self.framed = tk.BooleanVar(root, self.settings.framed)
         self.live = tk.BooleanVar(root, self.settings.live)
+        self.auto_adapt = tk.BooleanVar(root, self.settings.auto_adapt)  # adapt after each correction
         self.status = tk.StringVar(root)
         self._saying_opened = False
         self._status_tip = ""  # the whole message (full paths) shown when the pointer rests on the status bar
@@ -72,12 +74,13 @@ class App:
         self.handwriting.show_count()
         if settings_problem or font_problem:
             self.say(settings_problem or font_problem, error=True)
-        for variable in (self.kind, self.framed, self.live):
+        for variable in (self.kind, self.framed, self.live, self.auto_adapt):
             variable.trace_add("write", lambda *_args: self.save_settings())
 
     def save_settings(self):
         """Remember the choices for the next start; a settings file that cannot be written is said, once."""
         self.settings.kind, self.settings.framed, self.settings.live = self.kind.get(), self.framed.get(), self.live.get()
+        self.settings.auto_adapt = self.auto_adapt.get()
         self.settings.mnist_folder = self.data_source
         try:
             save_settings(self.settings)
@@ -112,7 +115,7 @@ class App:
             "load_weights": self.load_weights, "use_shipped_weights": self.use_shipped_weights,
             "show_summary": self.show_summary, "teach": handwriting.teach, "adapt": handwriting.adapt,
             "forget_samples": handwriting.forget_samples, "show_samples": handwriting.show_samples,
-            "framing": self.recognize, "live": lambda: None,
+            "framing": self.recognize, "live": lambda: None, "auto_adapt": lambda: None,
             "show_shortcuts": self.show_shortcuts, "show_about": self.show_about,
         }
 
@@ -487,7 +490,9 @@ class App:
 
     def _training_job(self, settings):
         self.data_source = settings.data
-        start_from = self.recognizer.weights.path if self.recognizer is not None else None
+        weights = self.recognizer.weights if self.recognizer is not None else None
+        # training goes on from the weights in use (adapted ones: from what they were made from)
+        start_from = origin_of(weights.path) if weights is not None and weights.kind == self.kind.get() else None
         self.model_menu.entryconfigure(_("Load weights…"), state="disabled")
         self.say(_("Training… you can keep drawing with the current weights."))
         return training_job(settings, start_from, user_weights(self.kind.get()), self.kind.get())
@@ -499,12 +504,15 @@ class App:
         elif outcome.saved:
             self.use_weights(outcome.out)
             message = _("Now using the new weights: {name} ({accuracy} on MNIST test)")
-            self.say(message.format(name=outcome.out.name, accuracy=f"{outcome.best_accuracy:.2%}"),
-                     tip=message.format(name=outcome.out, accuracy=f"{outcome.best_accuracy:.2%}"))
+            accuracy = f"{outcome.best_accuracy:.2%}"
+            kept = " " + _("The weights before are kept in {name}.") if outcome.backup else ""
+            self.say(message.format(name=outcome.out.name, accuracy=accuracy) + kept.format(
+                name=outcome.backup.name if outcome.backup else ""),
+                tip=message.format(name=outcome.out, accuracy=accuracy) + kept.format(name=outcome.backup))
         elif outcome.cancelled:
             self.say(_("Training cancelled before any epoch beat the current weights: weights unchanged."))
         else:
-            self.say(_("Training ended without improving: weights unchanged."))
+            self.say(_("Training ended without beating the weights already there: weights unchanged."))
 
     def quit(self):
         """Quit; a running training is cancelled first so that no weights are lost."""

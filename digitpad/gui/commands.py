@@ -33,6 +33,7 @@ COMMANDS = (
     Command("teach", N_("Teach digitpad your handwriting…"), "model"),
     Command("show_samples", N_("My samples…"), "model"),
     Command("adapt", N_("Adapt to my handwriting"), "model"),
+    Command("auto_adapt", N_("Adapt after each correction"), "model", toggles="auto_adapt"),
     Command("forget_samples", N_("Forget my samples"), "model"),
     Command("framing", N_("Framing (MNIST-style centring)"), "view", toggles="framed"),
     Command("live", N_("Live recognition"), "view", ("<Control-l>",), "Ctrl+L", toggles="live"),

@@ -1,13 +1,14 @@
 """The user's own handwriting: corrections kept as samples, the Teach dialog, adapting."""
 from tkinter import messagebox
 
+from digitpad.adapting import adapt, origin_of
 from digitpad.gui.calibration import CalibrationDialog
 from digitpad.gui.samples_browser import SamplesBrowser
 from digitpad.i18n import N_, _, ngettext
-from digitpad.paths import user_weights
+from digitpad.paths import adapted_weights
+from digitpad.recognition.weights import WeightsError
 from digitpad.samples import add_sample, count_samples, delete_samples, read_sample_pixels, remove_sample, samples_dir
-from digitpad.training import TrainingUnavailable, require_tensorflow
-from digitpad.training.data import load_mnist
+from digitpad.training.data import DataError
 
 
 class Handwriting:
@@ -18,6 +19,7 @@ class Handwriting:
         self.calibration = None  # the CalibrationDialog while it exists
         self.browser = None  # the SamplesBrowser while it exists
         self.last_kept = None  # the path of the sample the last correction kept, for Undo
+        self._adapt_again = False  # a correction came while adapting: adapt once more at the end
 
     def correct(self, digit):
         """Keep what is on the pad as an example of `digit`, for Model -> Adapt to my handwriting."""
@@ -28,7 +30,11 @@ class Handwriting:
         self.app.kept_text.set(_("Kept this drawing as a {digit}.").format(digit=digit))
         self.app.hint.grid_remove()
         self.app.kept.grid(row=3, column=0, columnspan=3, sticky="w", pady=(4, 0))
-        self.app.say(_("Model → Adapt to my handwriting learns from your samples; Model → My samples… shows them."))
+        if self.app.auto_adapt.get():
+            self.adapt()
+        else:
+            self.app.say(_("Model → Adapt to my handwriting learns from your samples; "
+                           "Model → My samples… shows them."))
 
     def undo_correction(self):
         """Forget the sample the last correction kept."""
@@ -65,7 +71,7 @@ class Handwriting:
             return None
         try:
             path = add_sample(samples_dir(), self.app.chosen_digit_image(), digit)
-        except OSError as error:
+        except (OSError, DataError) as error:
             self.app.say(_("Cannot keep the sample: {error}").format(error=error), error=True)
             return None
         self.show_count()
@@ -102,51 +108,53 @@ class Handwriting:
         count = count_samples(samples_dir())
         question = ngettext("Delete the {count} kept sample?", "Delete the {count} kept samples?", count)
         if count and messagebox.askyesno(_("Forget my samples"), question.format(count=count), parent=self.app.root):
-            delete_samples(samples_dir())
+            try:
+                delete_samples(samples_dir())
+            except DataError as error:
+                self.show_count()
+                self.app.say(str(error), error=True)
+                return
             self.show_count()
             self.app.say(ngettext("Deleted {count} sample.", "Deleted {count} samples.", count).format(count=count)
                          + " " + _("Model → Use shipped weights undoes an adaptation."))
 
     def adapt(self):
+        """Adapt the weights in use to the kept samples, in the background (numpy, about a second)."""
         app = self.app
+        if app.recognizer is None:
+            app.say(_("Adapting needs weights: train or load some first."), error=True)
+            return
+        if app.jobs.busy():
+            if app.jobs.name == N_("adapting"):
+                self._adapt_again = True  # the samples changed: adapt again, from the start, when this ends
+            else:
+                app.say(_("Adapting waits for the training to end."), error=True)
+            return
         try:
-            require_tensorflow("adapting")
-        except TrainingUnavailable as error:
-            app.say(str(error), error=True)
+            start_from = origin_of(app.recognizer.weights.path)  # adapted weights: the ones they came from
+        except WeightsError as error:
+            app.say(_("Cannot adapt: {error}").format(error=error), error=True)
             return
-        if app.recognizer is None or app.jobs.busy():
-            app.say(_("Adapting needs weights and no training running."), error=True)
-            return
-        start_from = app.recognizer.weights.path
-        out = user_weights(app.recognizer.weights.kind)
-        data_source = app.data_source
+        out = adapted_weights(app.recognizer.weights.kind)
 
         def job(report, cancel):
             pixels, labels, _skipped = read_sample_pixels(samples_dir())
-            report(_("Adapting to {count} samples: loading MNIST to mix in…").format(count=len(labels)))
-            data = load_mnist(data_source or None)
-            from digitpad.training.train import adapt  # TensorFlow is imported here, off the Tk thread
+            report(_("Adapting to your {count} samples…").format(count=len(labels)))
+            return adapt(start_from, pixels, labels, out, cancel=cancel)
 
-            report(_("Adapting…"))
-            return adapt(data, start_from, pixels, labels, out)
-
-        app.jobs.start(N_("adapting"), job, on_report=self._progress, on_done=self._adapted,
+        self._adapt_again = False
+        app.jobs.start(N_("adapting"), job, on_report=app.say, on_done=self._adapted,
                        on_error=lambda error: app.say(_("Adapting failed, weights unchanged: {error}").format(
                            error=error), True))
 
-    def _progress(self, item):
-        if isinstance(item, str):
-            self.app.say(item)
-        else:
-            self.app.say(_("Adapting… epoch {epoch}/{epochs}, batch {batch}/{batches}").format(
-                epoch=item.epoch + 1, epochs=item.epochs, batch=item.batch, batches=item.batches))
-
     def _adapted(self, result):
-        self.app.use_weights(result.out)
-        mnist = f"{result.mnist_after:.2%}"
-        if result.mnist_before is not None:
-            mnist = f"{result.mnist_before:.2%} → {mnist}"
-        self.app.say(_("Adapted in {seconds} s: your samples {before} → {after} right; MNIST test {mnist}. "
+        if result.cancelled:
+            self.app.say(_("Adapting stopped: weights unchanged."))
+            return
+        self.app.use_weights(result.out, quiet=self.app.pad.is_blank())  # the answer on the pad, as adapted
+        self.app.say(_("Adapted in {seconds} s: your samples {before} → {after} right. "
                        "Model → Use shipped weights undoes it.").format(
-            seconds=f"{result.seconds:.0f}", before=f"{result.samples_before:.0%}",
-            after=f"{result.samples_after:.0%}", mnist=mnist))
+            seconds=f"{result.seconds:.1f}", before=f"{result.samples_before:.0%}",
+            after=f"{result.samples_after:.0%}"))
+        if self._adapt_again:
+            self.adapt()

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-from digitpad.labels import LabelsError, read_labels
+from digitpad.adapting import origin_of
+from digitpad.labels import NUMBER, LabelsError, read_labels
 from digitpad.paths import adapted_weights, resolve_weights, user_weights
 from digitpad.recognition.images import ImageError
 from digitpad.recognition.network import KINDS
@@ -82,6 +83,7 @@ def _parser():
     source = evaluate.add_mutually_exclusive_group()
     source.add_argument("--data", help="MNIST folder or .npz (default: $DIGITPAD_MNIST or download)")
     source.add_argument("--images", help="folder of images with labels.csv (file,label)")
+    source.add_argument("--numbers", help="folder of images of whole numbers with labels.csv (file,number)")
     _add_common(evaluate)
     evaluate.set_defaults(handler=_evaluate)
 
@@ -192,6 +194,8 @@ def _prompted_paths():
 
 def _evaluate(args):
     recognizer = Recognizer.load(args.weights, framed=not args.no_frame, kind=args.model)
+    if args.numbers:
+        return _evaluate_numbers(recognizer, Path(args.numbers))
     network_alone = ""
     if args.images:
         predictions, labels = _predict_folder(recognizer, Path(args.images))
@@ -210,6 +214,34 @@ def _evaluate(args):
         print(f"unusable (blank or unreadable, counted wrong): {failed}")
     print(f"accuracy: {np.mean(predictions == labels):.2%}{network_alone}")
     print(format_confusion(confusion_matrix(labels, predictions)))
+    return 0
+
+
+def _evaluate_numbers(recognizer, folder):
+    """How many numbers are read exactly, how many digits are right, how often the count is wrong."""
+    table = read_labels(folder, NUMBER)
+    for reason in table.skipped:
+        print(f"skipped: {reason}", file=sys.stderr)
+    exact = count_wrong = unusable = digits_right = digits_total = 0
+    for path, label in table.rows:
+        try:
+            number = recognizer.read(path).number
+        except (ImageError, OSError) as error:  # counted wrong, said, and the run goes on
+            print(f"unusable: {error}", file=sys.stderr)
+            number, unusable = "", unusable + 1
+        exact += number == label
+        count_wrong += len(number) != len(label)
+        if len(number) == len(label):
+            digits_right += sum(read == written for read, written in zip(number, label))
+            digits_total += len(label)
+    count = max(len(table.rows), 1)
+    print(f"weights: {recognizer.weights.path}")
+    print(f"numbers: {len(table.rows)} from {folder}")
+    if unusable:
+        print(f"unusable (unreadable, counted wrong): {unusable}")
+    print(f"read exactly: {exact / count:.2%}")
+    print(f"digits right: {digits_right / max(digits_total, 1):.2%} (where the count of digits is right)")
+    print(f"count of digits wrong: {count_wrong / count:.2%}")
     return 0
 
 
@@ -248,6 +280,8 @@ def format_confusion(matrix):
 def _train(args):
     require_tensorflow()
     start_from = None if args.fresh else resolve_weights(args.weights, args.model)
+    if start_from is not None and args.weights is None and start_from.is_file():
+        start_from = origin_of(start_from)  # adapted weights in use: train on from what they were made from
     if start_from is not None:  # a mistyped --weights is an error, never a start from scratch
         held = read_weights(start_from).kind
         if held != args.model:

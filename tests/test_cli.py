@@ -349,3 +349,23 @@ def test_an_out_that_holds_no_weights_is_refused_before_loading_mnist(tmp_path, 
     err = capsys.readouterr().err
     assert "left unchanged: to overwrite it, use --replace" in err and len(err.splitlines()) == 1
     assert notes.read_text() == "my notes"
+
+
+def test_evaluate_numbers_counts_exact_numbers_digits_and_wrong_counts(tmp_path, capsys):
+    from conftest import DRAWN_DIGITS
+
+    def number_image(digits):
+        strokes = [[(x * 0.6 + 110 * index, y * 0.6 + 20) for x, y in stroke]
+                   for index, digit in enumerate(digits) for stroke in DRAWN_DIGITS[digit]]
+        return render_strokes(strokes, size=110 * len(digits) + 40).crop((0, 0, 110 * len(digits) + 40, 200))
+
+    number_image([1, 7]).save(tmp_path / "seventeen.png")
+    number_image([7, 0, 1]).save(tmp_path / "701.png")
+    Image.new("L", (200, 100), 255).save(tmp_path / "blank.png")
+    (tmp_path / "labels.csv").write_text("file,label\nseventeen.png,17\n701.png,701\nblank.png,42\nbad.png,x1\n")
+    assert main(["evaluate", "--numbers", str(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    assert "numbers: 3 from" in captured.out and "line 5" in captured.err  # a label that is no number is skipped
+    assert "read exactly: 66.67%" in captured.out
+    assert "digits right: 100.00%" in captured.out  # 5 digits in the two numbers whose count is right
+    assert "count of digits wrong: 33.33%" in captured.out

@@ -138,7 +138,7 @@ def stroke_distance(digit, pen, scale):
 
 
 def smooth_noise(shape, sigma, rng):
-    noise = rng.standard_normal(shape).astype(np.float32)
+    noise = rng.standard_normal(shape, dtype=np.float32)
     if sigma > 0.5:
         noise = cv2.GaussianBlur(noise, (0, 0), sigma)
         noise /= max(float(noise.std()), 1e-6)
@@ -214,7 +214,7 @@ def synthetic_photo(digit, rng, condition, sizes=(0.05, 0.80)):
             edge = 1 / (1 + np.exp(-half_plane((height, width), rng) / max(blur, 0.5)))
             light *= 1 - rng.uniform(0.3, 0.55) * edge
     pixels = paper * light[..., None] * rng.uniform(0.85, 1.05)
-    pixels += rng.normal(0, rng.uniform(0.005, 0.025), pixels.shape).astype(np.float32)
+    pixels += rng.uniform(0.005, 0.025) * rng.standard_normal(pixels.shape[:2], dtype=np.float32)[..., None]
     photo = Image.fromarray((np.clip(pixels, 0, 1) * 255).astype(np.uint8), "RGB")
     if condition == "low JPEG quality" or every:
         buffer = io.BytesIO()

@@ -30,7 +30,7 @@ MAD_TO_SIGMA = 1.4826  # the median absolute deviation of a normal distribution,
 LINE_ASPECT = 12.0
 NEAR = 0.5  # pieces of ink within this share of the digit's height of it are part of it (a 5's bar)
 MIN_PART = 0.02  # ...when at least this share of its area (smaller ones are specks)
-EDGE_PENALTY = 0.25  # a piece that reaches the picture's edge is rarely the digit: a desk, a page edge
+EDGE_PENALTY = 0.25  # a piece that reaches the picture's edge is rarely the digit: a desk, a page edge, a shadow
 
 
 def paper_light(grey, side):
@@ -103,6 +103,6 @@ def digit_components(mask):
     reach = NEAR * max(box_h[main], box_w[main])
     near = ((left + box_w >= left[main] - reach) & (left <= left[main] + box_w[main] + reach)
             & (top + box_h >= top[main] - reach) & (top <= top[main] + box_h[main] + reach))
-    keep = near & (area >= MIN_PART * area[main]) & ~line_like
+    keep = near & (area >= MIN_PART * area[main]) & ~edge  # (a digit inside the picture: its parts are too)
     keep[main] = True
     return np.isin(labels, 1 + np.flatnonzero(keep))

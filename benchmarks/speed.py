@@ -13,15 +13,26 @@ import time
 from pathlib import Path
 
 import numpy as np
+from PIL import Image, ImageDraw
 
 from digitpad.recognition.recognizer import Recognizer
-from digitpad.recognition.strokes import render_strokes
+from digitpad.recognition.strokes import pixels_from_strokes, render_strokes
 
 
 def random_drawings(count, seed=0):
     rng = np.random.default_rng(seed)
     for _ in range(count):
         yield render_strokes([rng.uniform(40, 240, (int(rng.integers(3, 9)), 2)).tolist()])
+
+
+def twelve_megapixel_photo():
+    """A phone photo's size: a 7 in blue ink on off-white paper lit unevenly, with camera noise."""
+    rng = np.random.default_rng(12)
+    light = np.linspace(0.7, 1.0, 4000, dtype=np.float32)[None, :, None]
+    paper = np.clip((np.array([228, 224, 215], np.float32) + rng.normal(0, 4, (3000, 4000, 1))) * light, 0, 255)
+    photo = Image.fromarray(paper.astype(np.uint8), "RGB")
+    ImageDraw.Draw(photo).line([(1700, 1100), (2300, 1100), (1850, 1900)], fill=(30, 40, 120), width=40)
+    return photo
 
 
 def main():
@@ -44,6 +55,22 @@ def main():
     print(f"Recognizer.load(): {load_ms:.1f} ms")
     print(f"one 280x280 pad image to probabilities: median {statistics.median(times):.2f} ms, "
           f"95th percentile {np.percentile(times, 95):.2f} ms")
+    strokes = [np.random.default_rng(i).uniform(40, 240, (6, 2)).tolist() for i in range(300)]
+    times = []
+    for drawing in strokes:
+        started = time.process_time()
+        recognizer.probabilities_of_pixels(pixels_from_strokes([drawing])[None])
+        times.append((time.process_time() - started) * 1000)
+    print(f"one pad drawing from its strokes to probabilities: median {statistics.median(times):.2f} ms CPU")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "photo.jpg"
+        twelve_megapixel_photo().save(path, quality=90)
+        times = []
+        for _ in range(5):
+            started = time.process_time()
+            recognizer.probabilities(path)
+            times.append((time.process_time() - started) * 1000)
+    print(f"one 12-megapixel JPEG photo (4000x3000) to probabilities: median {statistics.median(times):.0f} ms CPU")
 
     with tempfile.TemporaryDirectory() as folder:
         paths = []

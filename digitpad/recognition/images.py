@@ -49,8 +49,10 @@ def _describe(error):
 
 def _normalise(image, name):
     image.seek(0)
+    # JPEG: decode greyscale at 1/2, 1/4 or 1/8 of the size, no smaller than MAX_SIDE: a 12 MP
+    # photo in a tenth of the time. Before exif_transpose, which decodes the whole picture.
+    image.draft("L", (MAX_SIDE, MAX_SIDE))
     image = ImageOps.exif_transpose(image)
-    image.draft("L", (MAX_SIDE, MAX_SIDE))  # JPEG: decode at a reduced size, fast
     if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
         image = _sixteen_bit_to_grey(image)
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:

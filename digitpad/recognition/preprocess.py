@@ -12,15 +12,18 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from digitpad.recognition.images import BlankImageError, open_image, scaled_size
-from digitpad.recognition.paper import border, find_desk, max_filter, paper_over, without_ruled_lines
+from digitpad.recognition.paper import border, find_desk, max_filter, paper_over
+from digitpad.recognition.photo import ink_by_paper, stroke_width
 
 INK_THRESHOLD = 200  # tutorial: a grey level below 200 is ink
 SIZE = 28
 BOX = 20  # MNIST fits each digit into 20x20, then centres it in 28x28
 WORK_BOX = 80  # stroke widths are evened out at 4x the final size
 MNIST_STROKE_WIDTH = 1.84  # median stroke_width() of MNIST test digits (ink > 127), in px at 28x28
-MIN_CONTRAST = 32  # grey levels between the darkest and brightest 1%: less is a flat picture
-MIN_INK_FRACTION = 0.0005  # less ink than this is a blank image, not a digit
+MIN_CONTRAST = 32  # grey levels between the darkest and brightest: less is a flat picture...
+CONTRAST_SIDE = 256  # ...shrunk to this size (noise averages out; a digit 3 % of its height still shows)
+MIN_INK_PIXELS = 12  # less ink is no digit: a digit 14 px tall drawn with a 1 px pen has twice as much
+SHADOW = 1 / 3  # a shadow seldom leaves paper darker than a third of its light; a dark background is
 SMALL_SIDE = 64  # px: the paper's light and the desk around it are estimated in the picture shrunk to this
 
 
@@ -31,52 +34,44 @@ def tutorial_pixels(image):
 
 
 def ink_mask(grey_image):
-    """Boolean mask of the ink, at full resolution.
+    """Boolean mask of the digit's ink, at full resolution.
 
-    Paper brightness is estimated locally and divided out, so a dim or unevenly lit
-    photo keeps white paper; on clean white paper this is the tutorial's "< 200".
-    A desk around the sheet of paper is painted over; light ink on dark paper (as in
-    MNIST) is inverted first.
+    A desk around the sheet of paper is painted over; light ink on dark paper (as in MNIST)
+    is inverted first. Then the paper's light is estimated and divided out (photo.py): a dim,
+    unevenly lit or shadowed photo keeps white paper, and on clean white paper this is the
+    tutorial's "< 200"; the lines of ruled paper and what is not the digit are left out.
     """
     small = _shrink(grey_image)
     pixels = np.asarray(small)
-    darkest, brightest = _contrast(pixels)
-    if brightest - darkest < MIN_CONTRAST:  # one flat colour: no ink on it
+    if is_flat(grey_image):  # one flat colour: no ink on it
         return np.zeros(grey_image.size[::-1], dtype=bool)
+    darkest, brightest = np.percentile(pixels, [1, 99])
     # (a picture smaller than the shrunk one is a digit alone, not a photo of a sheet)
     desk = find_desk(pixels, brightest * INK_THRESHOLD / 255) if max(grey_image.size) >= SMALL_SIDE else None
     if desk is not None:
         grey_image = paper_over(grey_image, desk)
-        small = _shrink(grey_image)
-    elif np.median(border(pixels)) < (darkest + brightest) / 2:  # the background is the dark side
-        grey_image, small = ImageOps.invert(grey_image), ImageOps.invert(small)
-    grey = np.asarray(grey_image)
-    paper = max_filter(np.asarray(small), 13)  # the brightest nearby: paper, not ink
-    if paper.min() < 255:  # not clean white paper everywhere: even out the light
-        paper = np.asarray(Image.fromarray(paper).resize(grey_image.size, Image.BILINEAR), dtype=np.float32)
-        grey = grey * (255.0 / np.maximum(paper, 32.0))
-    return without_ruled_lines(grey < INK_THRESHOLD)
-
-
-def _contrast(pixels):
-    """The darkest and brightest grey levels, leaving out the extreme 1% (specks of dust)."""
-    return np.percentile(pixels, [1, 99])
+    elif brightest - darkest >= MIN_CONTRAST and np.median(border(pixels)) < min((darkest + brightest) / 2,
+                                                                               SHADOW * brightest):
+        # the background is the dark side (light ink is more than a speck: a small dark digit
+        # on bright paper leaves the brightest and darkest 1 % both paper; and a shadow over
+        # the sheet's edge leaves it brighter than a dark background)
+        grey_image = ImageOps.invert(grey_image)
+    return ink_by_paper(np.asarray(grey_image))
 
 
 def is_flat(grey_image):
-    """One flat colour, whatever it is: there is no ink on it (README: a blank image)."""
-    darkest, brightest = _contrast(np.asarray(_shrink(grey_image)))
-    return brightest - darkest < MIN_CONTRAST
+    """One flat colour, whatever it is: there is no ink on it (a blank image), in both pipelines."""
+    return np.ptp(np.asarray(_shrink(grey_image, CONTRAST_SIDE))) < MIN_CONTRAST
 
 
-def _shrink(grey_image):
-    return grey_image.resize(scaled_size(*grey_image.size, min(SMALL_SIDE, max(grey_image.size))), Image.BOX)
+def _shrink(grey_image, side=SMALL_SIDE):
+    return grey_image.resize(scaled_size(*grey_image.size, min(side, max(grey_image.size))), Image.BOX)
 
 
 def frame(mask):
     """Crop the ink, even out the stroke width, fit the longer side into 20 px and
     centre by centre of mass in 28x28."""
-    if mask.sum() < max(1, MIN_INK_FRACTION * mask.size):
+    if mask.sum() < MIN_INK_PIXELS:
         raise BlankImageError("no digit found: the image is blank")
     ink = np.asarray(fit_mask(crop_to_ink(mask), WORK_BOX)) >= 128
     if not ink.any():  # scattered specks, too thin to outlast the scaling: no strokes
@@ -95,13 +90,6 @@ def fit_mask(mask, box):
     """Scale a mask so its longer side is `box` px (aspect kept), anti-aliased: an 'L' image."""
     height, width = mask.shape
     return Image.fromarray(mask.astype(np.uint8) * 255).resize(scaled_size(width, height, box), Image.LANCZOS)
-
-
-def stroke_width(mask):
-    """Mean stroke width in px: ink area over half its outline."""
-    mask = np.pad(mask, 1)  # ink touching the edge has an outline there too
-    outline = np.count_nonzero(mask[1:] != mask[:-1]) + np.count_nonzero(mask[:, 1:] != mask[:, :-1])
-    return 2.0 * np.count_nonzero(mask) / max(outline, 1)
 
 
 def _normalise_stroke_width(ink):

@@ -1,4 +1,10 @@
-"""Drawing strokes as an image: the drawing pad's own picture of what is on screen."""
+"""Drawing strokes as an image: the drawing pad's own picture of what is on screen.
+
+A drawing is recognised from its strokes (pixels_from_strokes): the pad is clean white with
+black ink, so none of a photo's cleaning (desk, paper lines, inversion, uneven light) runs
+on it; that cleaning would take strokes that touch the pad's edge for a desk and erase them.
+"""
+import numpy as np
 from PIL import Image, ImageDraw
 
 PAD_SIZE = 280
@@ -21,6 +27,62 @@ def render_strokes(strokes, size=PAD_SIZE, pen=PEN_WIDTH):
     return image
 
 
+def clip_strokes(strokes, size=PAD_SIZE):
+    """The strokes cut where they leave the pad (0..size): a drag goes on reporting points past
+    the pad's edge; each part inside becomes a stroke of its own, ending where it crosses the edge."""
+    clipped = []
+    for stroke in strokes:
+        points = [tuple(map(float, point)) for point in stroke]
+        if len(points) == 1:
+            if _inside(points[0], size):
+                clipped.append(points)
+            continue
+        part = []
+        for start, end in zip(points, points[1:]):
+            segment = _clip_segment(start, end, size)
+            if segment is None:
+                if part:
+                    clipped.append(part)
+                part = []
+                continue
+            entry, leave = segment
+            if part and part[-1] == entry:
+                part.append(leave)
+            else:
+                if part:
+                    clipped.append(part)
+                part = [entry, leave]
+        if part:
+            clipped.append(part)
+    return clipped
+
+
+def _inside(point, size):
+    return 0 <= point[0] <= size and 0 <= point[1] <= size
+
+
+def _clip_segment(start, end, size):
+    """Liang–Barsky: the part of the segment inside the square 0..size, or None."""
+    (x0, y0), (x1, y1) = start, end
+    dx, dy = x1 - x0, y1 - y0
+    low, high = 0.0, 1.0
+    for step, room in ((-dx, x0), (dx, size - x0), (-dy, y0), (dy, size - y0)):
+        if step == 0:
+            if room < 0:
+                return None
+            continue
+        t = room / step
+        if step < 0:
+            low = max(low, t)
+        else:
+            high = min(high, t)
+        if low > high:
+            return None
+    if low == 0.0 and high == 1.0:
+        return start, end
+    return (x0 + low * dx, y0 + low * dy), (x0 + high * dx, y0 + high * dy)
+
+
 def recognition_pen(strokes):
     """The pen width a drawing is recognised with: the pad's pen on a full-size digit,
     proportionally thinner on a smaller one."""
@@ -33,14 +95,17 @@ def recognition_pen(strokes):
 
 
 def recognition_image(strokes):
-    """The strokes drawn again for recognising them: a small digit drawn with the pad's pen
-    fills its loops (an 8 becomes a blob); drawn with a pen thinner in proportion, it keeps them."""
+    """The strokes, cut at the pad's edge, drawn again for recognising them: a small digit drawn
+    with the pad's pen fills its loops (an 8 becomes a blob); drawn with a pen thinner in
+    proportion, it keeps them."""
+    strokes = clip_strokes(strokes)
     return render_strokes(strokes, pen=recognition_pen(strokes))
 
 
 def pixels_from_strokes(strokes):
     """What the network sees for a drawing on the pad: 28x28 floats in 0..1, ink = 1
-    (raises BlankImageError when there is no ink)."""
-    from digitpad.recognition.preprocess import mnist_pixels
+    (raises BlankImageError when there is no ink). The drawing is framed as it is: no photo
+    cleaning."""
+    from digitpad.recognition.preprocess import INK_THRESHOLD, frame
 
-    return mnist_pixels(recognition_image(strokes))
+    return frame(np.asarray(recognition_image(strokes)) < INK_THRESHOLD)

@@ -1,0 +1,108 @@
+"""The ink of a photo of a handwritten digit, by the field's standard methods (OpenCV):
+the paper's light estimated by a morphological closing, ink where the picture is much darker
+than that light, and connected components to keep the digit and drop what is not one.
+
+- A closing (a maximum, then a minimum, over a square) removes every dark mark narrower
+  than the square and keeps what is wider, edges and all: the paper with its light, its
+  gradients and the sharp edges of hard shadows and of a desk, but none of the ink.
+- Dividing by it turns any light into white paper; ink is what is darker than the
+  tutorial's "< 200" (of 255) relative to the paper around it.
+- Of the connected pieces of ink, the digit is the one most like a digit (large, not a long
+  thin line, not reaching the picture's edge, near the centre), with the pieces of ink close
+  to it; specks of texture, paper lines and shadow edges are left out.
+"""
+import cv2
+import numpy as np
+
+from digitpad.recognition.paper import without_ruled_lines
+
+INK_RATIO = 200 / 255  # the tutorial's "< 200" on white paper, as a share of the paper's light
+FIRST_SCALE = 1 / 8  # the first closing's square, of the picture's shorter side: wider than most strokes
+MAX_SCALE = 1 / 3  # the widest square: a bold pen's strokes are about a fifth of the digit's height
+# The square is this many stroke widths: wide enough to close over a stroke (and where strokes
+# meet), narrow enough to follow shadows and light that change over a few strokes' width.
+STROKES_PER_SQUARE = 4
+MIN_PAPER = 8.0  # grey level: darker "paper" is no paper (black regions are not divided up to white)
+PAPER_SPREAD = 4.0  # ink is darker than the paper by more than 4 of the paper's own deviations (texture, grain)
+MAD_TO_SIGMA = 1.4826  # the median absolute deviation of a normal distribution, in standard deviations
+# A piece this many times longer than wide that reaches the picture's edge is a line (a paper
+# line, a shadow's edge); a thin pen's 1 is as slender, but seldom runs off the picture.
+LINE_ASPECT = 12.0
+NEAR = 0.5  # pieces of ink within this share of the digit's height of it are part of it (a 5's bar)
+MIN_PART = 0.02  # ...when at least this share of its area (smaller ones are specks)
+EDGE_PENALTY = 0.25  # a piece that reaches the picture's edge is rarely the digit: a desk, a page edge, a shadow
+
+
+def paper_light(grey, side):
+    """The paper's light at each pixel: a closing with a square `side` px wide."""
+    side = max(3, int(side) | 1)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (side, side))
+    return cv2.morphologyEx(grey, cv2.MORPH_CLOSE, kernel, borderType=cv2.BORDER_REPLICATE)
+
+
+def ink_by_paper(grey):
+    """The digit's ink in a grey picture of dark ink on paper (see the module's doc).
+
+    The closing's square is tied to the strokes: a first pass finds the digit and its stroke
+    width, the second closes over strokes of that width. The first pass's square is an eighth
+    of the picture; a digit whose strokes are too wide for it (a bold pen, a digit filling the
+    picture) is found again with the widest square, unless what that finds reaches the picture's
+    edge (a shadow, a desk: dark regions as wide as bold strokes, but seldom inside the picture).
+    """
+    grey = np.asarray(grey, dtype=np.float32)
+    shorter = min(grey.shape)
+    mask = digit_components(_darker_than_paper(grey, FIRST_SCALE * shorter))
+    if not mask.any():
+        return mask
+    width = stroke_width(mask)
+    if STROKES_PER_SQUARE * width > FIRST_SCALE * shorter / 2:  # strokes an eighth of the square or wider
+        wide = digit_components(_darker_than_paper(grey, MAX_SCALE * shorter))
+        if wide.any() and not _reaches_edge(wide):
+            width = max(width, stroke_width(wide))
+    side = min(MAX_SCALE * shorter, STROKES_PER_SQUARE * width)
+    return digit_components(_darker_than_paper(grey, side))
+
+
+def _reaches_edge(mask):
+    return bool(mask[0].any() or mask[-1].any() or mask[:, 0].any() or mask[:, -1].any())
+
+
+def _darker_than_paper(grey, side):
+    """Ink: darker than INK_RATIO of the paper's light, and darker than the paper by more than
+    its own variation (grain, texture, camera noise), measured in grey levels: the camera's
+    noise is the same in shadow and in light."""
+    paper = np.maximum(paper_light(grey, side), MIN_PAPER)
+    below = paper - grey
+    sample = below[::3, ::3]  # (a ninth of the pixels measures the paper as well, in a ninth of the time)
+    level = np.median(sample)
+    spread = MAD_TO_SIGMA * np.median(np.abs(sample - level))
+    return without_ruled_lines(below > np.maximum((1 - INK_RATIO) * paper, level + PAPER_SPREAD * spread))
+
+
+def stroke_width(mask):
+    """Mean stroke width in px: ink area over half its outline."""
+    mask = np.pad(mask, 1)  # ink touching the edge has an outline there too
+    outline = np.count_nonzero(mask[1:] != mask[:-1]) + np.count_nonzero(mask[:, 1:] != mask[:, :-1])
+    return 2.0 * np.count_nonzero(mask) / max(outline, 1)
+
+
+def digit_components(mask):
+    """The mask with only the digit's pieces of ink (see the module's doc)."""
+    count, labels, stats, centroids = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    if count <= 2:
+        return mask
+    height, width = mask.shape
+    left, top, box_w, box_h, area = (stats[1:, i].astype(np.float64) for i in range(5))
+    thickness = np.maximum(area / np.maximum(np.hypot(box_w, box_h), 1), 1)  # mean width along the diagonal
+    length = np.maximum(box_w, box_h)
+    edge = (left <= 0) | (top <= 0) | (left + box_w >= width) | (top + box_h >= height)
+    line_like = edge & (length / thickness > LINE_ASPECT)
+    centre = np.hypot((centroids[1:, 0] - width / 2) / width, (centroids[1:, 1] - height / 2) / height)
+    likeness = area * np.where(edge, EDGE_PENALTY, 1.0) * np.where(line_like, 0.01, 1.0) / (1 + 2 * centre)
+    main = int(np.argmax(likeness))
+    reach = NEAR * max(box_h[main], box_w[main])
+    near = ((left + box_w >= left[main] - reach) & (left <= left[main] + box_w[main] + reach)
+            & (top + box_h >= top[main] - reach) & (top <= top[main] + box_h[main] + reach))
+    keep = near & (area >= MIN_PART * area[main]) & ~edge  # (a digit inside the picture: its parts are too)
+    keep[main] = True
+    return np.isin(labels, 1 + np.flatnonzero(keep))

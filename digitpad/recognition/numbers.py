@@ -230,7 +230,7 @@ class _Piece:
 def read_image(recognizer, image):
     """The number in a picture: a path or a PIL image (raises ImageError when it cannot be read)."""
     grey = open_image(image)
-    mask = ink_mask(grey) if recognizer.framed else np.asarray(grey) < INK_THRESHOLD
+    mask = ink_mask(grey, one_digit=False) if recognizer.framed else np.asarray(grey) < INK_THRESHOLD
     if not mask.any():
         return Reading(message="no digit found: the image is blank")
     pieces, height = pieces_of(mask)

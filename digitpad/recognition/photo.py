@@ -40,8 +40,9 @@ def paper_light(grey, side):
     return cv2.morphologyEx(grey, cv2.MORPH_CLOSE, kernel, borderType=cv2.BORDER_REPLICATE)
 
 
-def ink_by_paper(grey):
-    """The digit's ink in a grey picture of dark ink on paper (see the module's doc).
+def ink_by_paper(grey, one_digit=True):
+    """The digit's ink in a grey picture of dark ink on paper (see the module's doc); with
+    one_digit False, the ink of every digit written (a number), without specks and edge lines.
 
     The closing's square is tied to the strokes: a first pass finds the digit and its stroke
     width, the second closes over strokes of that width. The first pass's square is an eighth
@@ -50,17 +51,18 @@ def ink_by_paper(grey):
     edge (a shadow, a desk: dark regions as wide as bold strokes, but seldom inside the picture).
     """
     grey = np.asarray(grey, dtype=np.float32)
+    pick = digit_components if one_digit else written_components
     shorter = min(grey.shape)
-    mask = digit_components(_darker_than_paper(grey, FIRST_SCALE * shorter))
+    mask = pick(_darker_than_paper(grey, FIRST_SCALE * shorter))
     if not mask.any():
         return mask
     width = stroke_width(mask)
     if STROKES_PER_SQUARE * width > FIRST_SCALE * shorter / 2:  # strokes an eighth of the square or wider
-        wide = digit_components(_darker_than_paper(grey, MAX_SCALE * shorter))
+        wide = pick(_darker_than_paper(grey, MAX_SCALE * shorter))
         if wide.any() and not _reaches_edge(wide):
             width = max(width, stroke_width(wide))
     side = min(MAX_SCALE * shorter, STROKES_PER_SQUARE * width)
-    return digit_components(_darker_than_paper(grey, side))
+    return pick(_darker_than_paper(grey, side))
 
 
 def _reaches_edge(mask):
@@ -86,18 +88,41 @@ def stroke_width(mask):
     return 2.0 * np.count_nonzero(mask) / max(outline, 1)
 
 
-def digit_components(mask):
-    """The mask with only the digit's pieces of ink (see the module's doc)."""
+def _pieces(mask):
+    """The connected pieces of ink: labels, boxes, areas, centroids, and which reach the edge or
+    are lines along it. None when there are fewer than two pieces."""
     count, labels, stats, centroids = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     if count <= 2:
-        return mask
+        return None
     height, width = mask.shape
     left, top, box_w, box_h, area = (stats[1:, i].astype(np.float64) for i in range(5))
     thickness = np.maximum(area / np.maximum(np.hypot(box_w, box_h), 1), 1)  # mean width along the diagonal
     length = np.maximum(box_w, box_h)
     edge = (left <= 0) | (top <= 0) | (left + box_w >= width) | (top + box_h >= height)
     line_like = edge & (length / thickness > LINE_ASPECT)
-    centre = np.hypot((centroids[1:, 0] - width / 2) / width, (centroids[1:, 1] - height / 2) / height)
+    return labels, left, top, box_w, box_h, area, centroids[1:], edge, line_like
+
+
+def written_components(mask):
+    """The mask without lines along the picture's edge and without specks: all the digits written."""
+    pieces = _pieces(mask)
+    if pieces is None:
+        return mask
+    labels, *_, area, _, _, line_like = pieces
+    if line_like.all():
+        return np.zeros_like(mask)
+    keep = ~line_like & (area >= MIN_PART * area[~line_like].max())
+    return np.isin(labels, 1 + np.flatnonzero(keep))
+
+
+def digit_components(mask):
+    """The mask with only the digit's pieces of ink (see the module's doc)."""
+    pieces = _pieces(mask)
+    if pieces is None:
+        return mask
+    labels, left, top, box_w, box_h, area, centroids, edge, line_like = pieces
+    height, width = mask.shape
+    centre = np.hypot((centroids[:, 0] - width / 2) / width, (centroids[:, 1] - height / 2) / height)
     likeness = area * np.where(edge, EDGE_PENALTY, 1.0) * np.where(line_like, 0.01, 1.0) / (1 + 2 * centre)
     main = int(np.argmax(likeness))
     reach = NEAR * max(box_h[main], box_w[main])

@@ -33,8 +33,8 @@ def tutorial_pixels(image):
     return (grey < INK_THRESHOLD).astype(np.float32)
 
 
-def ink_mask(grey_image):
-    """Boolean mask of the digit's ink, at full resolution.
+def ink_mask(grey_image, one_digit=True):
+    """Boolean mask of the digit's ink (one_digit False: of every digit written), at full resolution.
 
     A desk around the sheet of paper is painted over; light ink on dark paper (as in MNIST)
     is inverted first. Then the paper's light is estimated and divided out (photo.py): a dim,
@@ -56,7 +56,7 @@ def ink_mask(grey_image):
         # on bright paper leaves the brightest and darkest 1 % both paper; and a shadow over
         # the sheet's edge leaves it brighter than a dark background)
         grey_image = ImageOps.invert(grey_image)
-    return ink_by_paper(np.asarray(grey_image))
+    return ink_by_paper(np.asarray(grey_image), one_digit)
 
 
 def is_flat(grey_image):

@@ -23,7 +23,7 @@ from PIL import Image
 from digitpad.paths import features_cache_dir, shipped_mnist_subset
 from digitpad.recognition.network import fixed_features, split_params
 from digitpad.recognition.recognizer import Recognizer
-from digitpad.recognition.weights import WeightsError, read_weights
+from digitpad.recognition.weights import WeightsError, check_output, read_weights, replace_atomically, training_lock
 
 
 class AdaptingError(Exception):
@@ -85,6 +85,7 @@ def adapt(start_from, pixels, labels, out, *, recipe=None, seed=0, cancel=None, 
     start_from = origin_of(start_from)
     if Path(out).resolve() == start_from.resolve():
         raise AdaptingError(f"{out} holds the weights adapting starts from: adapting writes to another file")
+    check_adapting_output(out)  # before the work: a bad --out is said at once
     pixels, labels = np.asarray(pixels, dtype=np.float32), np.asarray(labels, dtype=np.int64)
     if len(labels) == 0 or pixels.shape != (len(labels), 28, 28):
         raise AdaptingError("adapting needs at least one sample, as 28x28 images with one label each")
@@ -105,7 +106,8 @@ def adapt(start_from, pixels, labels, out, *, recipe=None, seed=0, cancel=None, 
         return AdaptationResult(Path(out), start_from, before, before, time.process_time() - started, False, True)
     params = fixed + tuned
     after = answers_right(weights.kind, params, pixels, labels)
-    write_adapted(out, weights, params, samples=len(labels))
+    with training_lock(out):  # never while a training writes the same file
+        write_adapted(out, weights, params, samples=len(labels))
     return AdaptationResult(Path(out), start_from, before, after, time.process_time() - started, True, False)
 
 
@@ -280,6 +282,19 @@ def made_from(adapted, origin):
     return isinstance(recorded, str) and recorded == params_digest(weights.params)
 
 
+def check_adapting_output(out):
+    """Adapting writes a new file or over adapted weights, never over anything else (trained
+    weights, a document, a device, a link): else AdaptingError."""
+    try:
+        check_output(out)
+        if os.path.lexists(out) and read_weights(out).adapted_from is None:
+            raise AdaptingError(f"{out} holds weights that were not adapted: adapting never writes over them "
+                                "(choose another --out)")
+    except WeightsError as error:
+        raise AdaptingError(f"{error}; adapting writes a new file or over adapted weights (choose another --out)") \
+            from None
+
+
 def write_adapted(out, weights, params, samples):
     """Write params in the Keras layout of weights' file (read_weights reads it back), atomically."""
     from digitpad.recognition.network import LAYERS
@@ -298,6 +313,6 @@ def write_adapted(out, weights, params, samples):
                            adapted_samples=samples)
         with open(partial, "rb") as f:
             os.fsync(f.fileno())
-        os.replace(partial, out)
+        replace_atomically(partial, out)
     finally:
         Path(partial).unlink(missing_ok=True)

@@ -6,6 +6,7 @@ and `digitpad adapt --samples` read. They stay on this computer.
 import csv
 import io
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -20,7 +21,7 @@ from digitpad.labels import LABELS, LabelsError, read_labels
 from digitpad.paths import user_data_dir
 from digitpad.recognition.images import ImageError, open_image
 from digitpad.recognition.preprocess import mnist_pixels
-from digitpad.recognition.weights import open_regular_file
+from digitpad.recognition.weights import NO_FOLLOW, NON_BLOCKING, open_regular_file
 from digitpad.training.data import DataError
 
 
@@ -47,7 +48,7 @@ def add_sample(folder, image, label):
     table = folder / LABELS
     # never through a symbolic link (it may point anywhere), never waiting on a named pipe
     try:
-        fd = os.open(table, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
+        fd = os.open(table, os.O_RDWR | os.O_APPEND | os.O_CREAT | NO_FOLLOW | NON_BLOCKING, 0o644)
     except OSError as error:
         path.unlink(missing_ok=True)
         raise DataError(f"{table} is not a regular file ({error.strerror}): the sample was not kept") from None
@@ -59,6 +60,8 @@ def add_sample(folder, image, label):
         writer = csv.writer(f)
         if info.st_size == 0:
             writer.writerow(["file", "label"])
+        elif os.pread(fd, 1, info.st_size - 1) not in (b"\n", b"\r"):
+            f.write("\n")  # a table not ending its last line (edited by hand, damaged): the row goes on a line of its own
         writer.writerow([path.name, int(label)])
     return path
 
@@ -121,11 +124,32 @@ def delete_samples(folder):
         return 0
     count = count_samples(folder)
     try:
-        shutil.rmtree(folder)
+        if folder.is_symlink() or not folder.is_dir():
+            raise NotADirectoryError(20, "not a folder", str(folder))
+        for path in _sample_files(folder):
+            path.unlink()
+        (folder / LABELS).unlink(missing_ok=True)
+        if not any(folder.iterdir()):  # files of the user's own in it stay, and so does the folder
+            folder.rmdir()
     except OSError as error:
         where = f" ({error.filename})" if error.filename and str(error.filename) != str(folder) else ""
         raise DataError(f"could not delete the samples in {folder}: {error.strerror or error}{where}") from None
     return count
+
+
+SAMPLE_NAME = re.compile(r"[0-9]-[0-9a-f]{12}\.png")  # as add_sample names them
+
+
+def _sample_files(folder):
+    """The samples' files: those labels.csv names and those add_sample made, never anything else."""
+    named = set()
+    try:
+        named = {path.name for path, _ in read_labels(folder).rows}
+    except LabelsError:
+        pass
+    for path in folder.iterdir():
+        if (path.name in named or SAMPLE_NAME.fullmatch(path.name)) and path.is_file() and not path.is_symlink():
+            yield path
 
 
 def export_samples(folder, destination):

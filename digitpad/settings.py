@@ -4,16 +4,19 @@ A missing file gives the defaults; a corrupt or foreign one is ignored with a me
 """
 import json
 import os
+import re
 import tempfile
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import platformdirs
 
-from digitpad.i18n import _
+from digitpad.i18n import LANGUAGES, _
 
 FILE_NAME = "settings.json"
 MAX_BYTES = 64 * 1024  # a settings file is a few hundred bytes: anything larger is not ours
+WINDOW_SIZE = re.compile(r"([1-9][0-9]{1,4})x([1-9][0-9]{1,4})")
+LANGUAGE_SETTINGS = ("", *LANGUAGES)
 
 
 @dataclass
@@ -57,6 +60,10 @@ def load_settings(path=None):
     settings = Settings(**values)
     if settings.kind not in ("mlp", "cnn"):
         settings.kind = defaults.kind
+    if not WINDOW_SIZE.fullmatch(settings.window_size):  # Tk refuses anything but WIDTHxHEIGHT
+        settings.window_size = defaults.window_size
+    if settings.language not in LANGUAGE_SETTINGS:
+        settings.language = defaults.language
     return settings, None
 
 

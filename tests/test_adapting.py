@@ -218,3 +218,26 @@ def test_many_samples_are_drawn_again_no_more_than_a_few(monkeypatch, tmp_path, 
     adapting.adapt(shipped_weights(), many, np.repeat(labels, 50), tmp_path / "a.weights.h5", subset=small_subset)
     recipe = adapting.RECIPES["mlp"]
     assert calls == [max(1, recipe.most_drawn // len(many))] and calls[0] * len(many) <= recipe.most_drawn
+
+
+@pytest.mark.parametrize("what", ["document", "trained weights", "symbolic link", "folder"])
+def test_adapting_never_writes_over_anything_but_adapted_weights(tmp_path, what):
+    from digitpad.adapting import AdaptingError, adapt
+    from digitpad.paths import SHIPPED_WEIGHTS
+
+    out = tmp_path / "out.weights.h5"
+    if what == "document":
+        out.write_text("my notes")
+    elif what == "trained weights":
+        out.write_bytes(SHIPPED_WEIGHTS.read_bytes())
+    elif what == "symbolic link":
+        (tmp_path / "target").write_text("elsewhere")
+        out.symlink_to(tmp_path / "target")
+    else:
+        out.mkdir()
+    before = os.lstat(out)
+    pixels = np.zeros((1, 28, 28), np.float32)
+    pixels[0, 5:23, 13:15] = 1.0
+    with pytest.raises(AdaptingError, match="choose another --out"):
+        adapt(SHIPPED_WEIGHTS, pixels, np.array([1]), out)
+    assert os.lstat(out).st_mtime_ns == before.st_mtime_ns and os.lstat(out).st_mode == before.st_mode

@@ -619,7 +619,7 @@ def test_the_window_speaks_chinese_when_the_environment_asks(root, monkeypatch):
     assert app.detail.get().startswith("置信度 ")
     root.event_generate("<Key-7>")
     root.update()
-    assert app.samples_text.get() == "已保存 1 个样本" and app.kept_text.get() == "已将此手写保存为 7。"
+    assert app.samples_text.get() == "已保存 1 个样本" and app.kept_text.get() == "已保存为数字 7 的样本。"
 
 
 def test_the_language_setting_wins_over_the_environment_from_the_next_start(root, monkeypatch):
@@ -695,3 +695,39 @@ def test_an_opened_photo_of_a_number_shows_the_boxes_of_its_digits(app, tmp_path
     app.show_photo(str(path))
     assert app.answer.get() == "170"
     assert len(app.pad.find_withtag("boxes")) == 3
+
+
+def test_a_correction_shows_the_corrected_digit_and_keeps_the_window_size(app):
+    draw_number(app, [1, 7])
+    app.root.update()
+    size = (app.root.winfo_width(), app.root.winfo_height())
+    app.choose_digit(1)
+    app.root.event_generate("<Key-4>")
+    app.root.update()
+    assert app.answer.get() == "14" and app.number.texts() == ["1", "4"]
+    assert (app.root.winfo_width(), app.root.winfo_height()) == size
+
+
+def test_shortcuts_work_with_caps_lock_on(app):
+    draw(app.pad, [dense(s) for s in DRAWN_DIGITS[7]] + [dense([(100, 150), (180, 150)])])
+    app.root.event_generate("<Control-Z>")  # what Ctrl+Z sends with Caps Lock on
+    assert len(app.pad.strokes) == 1
+
+
+def test_an_eight_digit_number_fits_the_answer(app):
+    draw_number(app, [1, 7, 0, 1, 7, 0, 1, 7], scale=0.3, step=55)
+    app.root.update()
+    assert len(app.number.texts()) == len(app.reading.digits) == 8
+    last = app.number._columns[-1]
+    assert last.winfo_x() + last.winfo_width() <= app.number.winfo_width()  # nothing cut off
+
+
+@needs_tensorflow
+def test_training_fields_take_only_whole_numbers_in_range(app):
+    app.open_training()
+    dialog = app.training
+    for epochs, batch_size in (("1.5", "32"), ("2", "99999999"), ("0", "32")):
+        dialog.epochs.set(epochs)
+        dialog.setvar(str(dialog.batch_size), batch_size)
+        dialog.start_button.invoke()
+        assert dialog.worker is None and ("whole" in dialog.status.get() or "1 to" in dialog.status.get())

@@ -126,3 +126,24 @@ def test_removing_a_sample_never_writes_through_a_planted_link(tmp_path):
     (folder / "labels.partial").symlink_to(victim)  # the fixed temporary name used before
     remove_sample(folder, first)
     assert victim.read_text() == "precious" and read_samples(folder).labels == [1]
+
+
+def test_forgetting_the_samples_leaves_the_users_own_files(tmp_path):
+    folder = tmp_path / "samples"
+    kept = [add_sample(folder, drawing(digit), digit) for digit in (1, 7)]
+    (folder / "my_notes.txt").write_text("mine")
+    assert delete_samples(folder) == 2
+    assert not any(path.exists() for path in kept) and not (folder / "labels.csv").exists()
+    assert (folder / "my_notes.txt").read_text() == "mine"
+    (folder / "my_notes.txt").unlink()
+    add_sample(folder, drawing(1), 1)
+    assert delete_samples(folder) == 1 and not folder.exists()  # nothing of the user's: the folder goes too
+
+
+def test_a_sample_kept_after_a_damaged_table_is_readable(tmp_path):
+    folder = tmp_path / "samples"
+    folder.mkdir()
+    (folder / "labels.csv").write_bytes(b"file,label\n\x93\xff garbage without a line end")
+    add_sample(folder, drawing(7), 7)
+    samples = read_samples(folder)
+    assert samples.labels == [7] and len(samples.skipped) == 1

@@ -44,3 +44,18 @@ def test_a_folder_or_a_huge_file_is_not_read(tmp_path):
 
 def test_the_default_file_is_in_the_isolated_home(isolated_home):
     assert settings_file() == isolated_home / "settings.json"
+
+
+@pytest.mark.parametrize("size", ["abc", "-5x-5", "0x0", "10x", "100x100+5+5", "99999999x2"])
+def test_a_window_size_tk_would_refuse_gives_the_default(tmp_path, size):
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"window_size": size, "live": False}))
+    settings, problem = load_settings(path)
+    assert settings.window_size == "" and settings.live is False and problem is None
+
+
+def test_an_unknown_language_follows_the_system(tmp_path):
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"language": "fr", "window_size": "900x600"}))
+    settings, _ = load_settings(path)
+    assert settings.language == "" and settings.window_size == "900x600"

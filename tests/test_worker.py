@@ -48,3 +48,16 @@ def test_the_traceback_reaches_stderr_without_any_logging_set_up():
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert "Traceback" in result.stderr and "ZeroDivisionError: a bug in the job" in result.stderr
     assert 'line' in result.stderr and "failing_job" in result.stderr
+
+
+def test_an_expected_failure_is_shown_without_a_traceback(caplog):
+    def job_with_a_bad_file(report, cancel):
+        raise FileNotFoundError("no such MNIST folder")
+
+    widget, seen = FakeWidget(), []
+    with caplog.at_level(logging.ERROR):
+        worker = Worker(widget, job_with_a_bad_file, on_report=seen.append, on_done=seen.append,
+                        on_error=seen.append, expected=(OSError,))
+        worker._thread.join()
+        widget.run_polls()
+    assert isinstance(seen[0], FileNotFoundError) and not [r for r in caplog.records if r.exc_info]

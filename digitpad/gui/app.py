@@ -176,7 +176,7 @@ class App:
         # fixed sizes: the window never changes its size as answers and messages change
         answer_box = ttk.Frame(right)
         answer_box.grid(row=0, column=0, columnspan=2, sticky="nw")
-        self.number = NumberStrip(answer_box, on_choose=self.choose_digit, width=270, height=70)
+        self.number = NumberStrip(answer_box, on_choose=self.choose_digit, width=330, height=70)
         self.number.pack(anchor="w")
         tk.Label(answer_box, textvariable=self.detail, wraplength=270, width=36, height=2, anchor="nw",
                  justify="left").pack(anchor="w")
@@ -185,6 +185,7 @@ class App:
         ttk.Label(right, text=_("What the model sees"), foreground="#555").grid(row=1, column=2, sticky="e")
         self.hint = ttk.Label(right, text=_("Wrong? Click the right digit or press its key."), foreground="#555")
         self.hint.grid(row=3, column=0, columnspan=3, sticky="w", pady=(4, 0))
+        right.rowconfigure(3, minsize=34)  # the hint's row fits the Undo button that replaces it
         self.kept = ttk.Frame(right)  # after a correction: what was kept, and Undo (in place of the hint)
         self.kept_text = tk.StringVar(self.root)
         ttk.Label(self.kept, textvariable=self.kept_text).pack(side="left")
@@ -218,6 +219,8 @@ class App:
             action = self._toggle(command.toggles, actions[command.action]) if command.toggles else actions[command.action]
             for sequence in command.keys:
                 self.root.bind(sequence, lambda event, action=action: action())
+                if sequence.startswith("<Control-") and sequence[-2].islower():  # Caps Lock gives Control-Z
+                    self.root.bind(sequence[:-2] + sequence[-2].upper() + ">", lambda event, action=action: action())
         for sequence in DIGIT_KEYS:
             digit = int(sequence.strip("<>").split("-")[-1].removeprefix("KP_"))
             self.root.bind(sequence, lambda event, digit=digit: self.handwriting.correct(digit))
@@ -286,6 +289,16 @@ class App:
         self._show_preview(chosen.pixels)
         show_boxes = self.pad.photo is not None or len(digits) > 1
         self.pad.show_boxes([digit.box for digit in digits] if show_boxes else (), index)
+
+    def show_correction(self, digit):
+        """The digit shown (a lone one, or the chosen digit of a number) is now the one the user gave."""
+        if self.reading is None:
+            return
+        texts = self.number.texts()
+        texts[self.chosen if len(texts) > 1 else 0] = str(digit)
+        self.answer.set("".join(texts))
+        confidences = [reading.confidence for reading in self.reading.digits] if len(texts) > 1 else ()
+        self.number.show(texts, confidences, self.chosen, NOT_SURE_BELOW)
 
     def chosen_digit_image(self):
         """What a correction keeps: the whole drawing or photo for a lone digit, else the chosen digit's part."""

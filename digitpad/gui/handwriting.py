@@ -27,7 +27,8 @@ class Handwriting:
         if path is None:
             return
         self.last_kept = path
-        self.app.kept_text.set(_("Kept this drawing as a {digit}.").format(digit=digit))
+        self.app.kept_text.set(_("Kept as your sample of {digit}.").format(digit=digit))
+        self.app.show_correction(digit)
         self.app.hint.grid_remove()
         self.app.kept.grid(row=3, column=0, columnspan=3, sticky="w", pady=(4, 0))
         if self.app.auto_adapt.get():
@@ -44,6 +45,11 @@ class Handwriting:
         self.last_kept = None
         self._hide_kept()
         self.app.say(_("Removed the sample just kept."))
+        if self.app.auto_adapt.get():  # the weights must not keep what was learnt from it
+            if count_samples(samples_dir()):
+                self.adapt()  # (after a running adaptation: once more)
+            elif self.app.recognizer is not None:
+                self.app.use_weights(origin_of(self.app.recognizer.weights.path), quiet=True)
 
     def pad_changed(self):
         """The user drew: a kept correction is no longer about what is on the pad."""
@@ -139,7 +145,8 @@ class Handwriting:
 
         def job(report, cancel):
             pixels, labels, _skipped = read_sample_pixels(samples_dir())
-            report(_("Adapting to your {count} samples…").format(count=len(labels)))
+            report(ngettext("Adapting to your {count} sample…", "Adapting to your {count} samples…",
+                            len(labels)).format(count=len(labels)))
             return adapt(start_from, pixels, labels, out, cancel=cancel)
 
         self._adapt_again = False

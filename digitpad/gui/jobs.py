@@ -1,5 +1,14 @@
 """One background job at a time: a training or an adaptation, never both."""
+from digitpad.adapting import AdaptingError
 from digitpad.gui.worker import Worker
+from digitpad.labels import LabelsError
+from digitpad.recognition.images import ImageError
+from digitpad.recognition.weights import WeightsError
+from digitpad.training import TrainingUnavailable
+from digitpad.training.data import DataError
+
+# what a job's user can fix (a bad file, missing data, a full disk): said in one line, no traceback
+USER_ERRORS = (AdaptingError, DataError, ImageError, LabelsError, OSError, TrainingUnavailable, WeightsError)
 
 
 class JobSlot:
@@ -17,7 +26,8 @@ class JobSlot:
         if self.busy():
             return None
         self.name = name
-        self.worker = Worker(widget or self._widget, job, on_report=on_report, on_done=on_done, on_error=on_error)
+        self.worker = Worker(widget or self._widget, job, on_report=on_report, on_done=on_done, on_error=on_error,
+                             expected=USER_ERRORS)
         return self.worker
 
     def cancel(self):

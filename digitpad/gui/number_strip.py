@@ -2,7 +2,8 @@
 the digit whose ten probabilities and 28x28 input are shown (and which a correction is about)."""
 import tkinter as tk
 
-DIGIT_FONT_SIZES = ((2, 40), (4, 30), (6, 22), (99, 16))  # (up to this many digits, point size)
+# (up to this many digits: point sizes of the digits and of their confidences)
+DIGIT_FONT_SIZES = ((2, (40, 9)), (4, (30, 9)), (6, (22, 9)), (99, (16, 8)))
 UNSURE_COLOUR, CHOSEN_BACKGROUND = "#b00020", "#dde7f5"
 
 
@@ -16,22 +17,31 @@ class NumberStrip(tk.Frame):
         self._columns = []
 
     def show(self, texts, confidences=(), chosen=None, unsure_below=0.0):
-        """texts: each digit's text ("7", "?"); confidences: each one's, or () for none to show."""
+        """texts: each digit's text ("7", "?"); confidences: each one's, or () for none to show.
+        The digits are drawn smaller until they fit the strip's width."""
+        first = next(index for index, (count, sizes) in enumerate(DIGIT_FONT_SIZES) if len(texts) <= count)
+        for digit_size, confidence_size in [sizes for count, sizes in DIGIT_FONT_SIZES[first:]] + [(10, 7)]:
+            self._show(texts, confidences, chosen, unsure_below, digit_size, confidence_size)
+            self.update_idletasks()
+            if sum(column.winfo_reqwidth() + 2 for column in self._columns) <= int(self.cget("width")):
+                return
+
+    def _show(self, texts, confidences, chosen, unsure_below, digit_size, confidence_size):
         for column in self._columns:
             column.destroy()
         self._columns = []
-        size = next(points for count, points in DIGIT_FONT_SIZES if len(texts) <= count)
         background = self.cget("background")
         for index, text in enumerate(texts):
             colour = CHOSEN_BACKGROUND if index == chosen and len(texts) > 1 else background
             column = tk.Frame(self, background=colour, cursor="hand2" if len(texts) > 1 else "")
             column.grid(row=0, column=index, padx=1, sticky="n")
-            digit = tk.Label(column, text=text, font=("TkDefaultFont", size, "bold"), background=colour)
+            digit = tk.Label(column, text=text, font=("TkDefaultFont", digit_size, "bold"), background=colour)
             digit.pack()
             widgets = [column, digit]
             if confidences and len(texts) > 1:
                 confidence = confidences[index]
-                below = tk.Label(column, text=f"{confidence:.0%}", background=colour, font=("TkDefaultFont", 9),
+                below = tk.Label(column, text=f"{confidence:.0%}", background=colour, padx=0,
+                                 font=("TkDefaultFont", confidence_size),
                                  foreground=UNSURE_COLOUR if confidence < unsure_below else "#555")
                 below.pack()
                 widgets.append(below)

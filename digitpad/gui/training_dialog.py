@@ -34,6 +34,7 @@ def training_job(settings, start_from, out, kind):
     return job
 
 
+MAX_EPOCHS, MAX_BATCH_SIZE = 200, 4096  # as the spin boxes offer
 ESTIMATE_AFTER_BATCHES = 20  # the batch rate of an epoch is trusted from this many batches on
 
 
@@ -70,9 +71,9 @@ class TrainingDialog(tk.Toplevel):
         self.augment = tk.BooleanVar(self, True)
         self.data = tk.StringVar(self, data_source)
         ttk.Label(form, text=_("Epochs")).grid(row=0, column=0, sticky="w")
-        ttk.Spinbox(form, from_=1, to=200, textvariable=self.epochs, width=6).grid(row=0, column=1, sticky="w")
+        ttk.Spinbox(form, from_=1, to=MAX_EPOCHS, textvariable=self.epochs, width=6).grid(row=0, column=1, sticky="w")
         ttk.Label(form, text=_("Batch size")).grid(row=0, column=2, sticky="w", padx=(16, 0))
-        ttk.Spinbox(form, from_=1, to=4096, textvariable=self.batch_size, width=6).grid(row=0, column=3, sticky="w")
+        ttk.Spinbox(form, from_=1, to=MAX_BATCH_SIZE, textvariable=self.batch_size, width=6).grid(row=0, column=3, sticky="w")
         ttk.Checkbutton(form, text=_("Augment: rotation, shift, zoom, stroke width, other writing styles"),
                         variable=self.augment).grid(row=1, column=0, columnspan=4, sticky="w", pady=4)
         ttk.Label(form, text=_("MNIST data")).grid(row=2, column=0, sticky="w", padx=(0, 6))
@@ -90,8 +91,11 @@ class TrainingDialog(tk.Toplevel):
             self.data.set(folder)
 
     def settings(self):
-        return TrainingSettings(int(self.epochs.get()), int(self.batch_size.get()), bool(self.augment.get()),
-                                self.data.get().strip())
+        """The fields as TrainingSettings; ValueError for anything but whole numbers (IntVar takes "1.5")."""
+        epochs, batch_size = (str(self.getvar(str(variable))).strip() for variable in (self.epochs, self.batch_size))
+        if not (epochs.isdigit() and batch_size.isdigit()):
+            raise ValueError
+        return TrainingSettings(int(epochs), int(batch_size), bool(self.augment.get()), self.data.get().strip())
 
     # -- progress
     def _build_progress(self):
@@ -99,7 +103,7 @@ class TrainingDialog(tk.Toplevel):
         box.grid(row=2, column=0, sticky="ew", padx=8, pady=4)
         self.status = tk.StringVar(self, _("Not started."))
         # fixed sizes: the dialog keeps its size as messages and numbers change
-        tk.Label(box, textvariable=self.status, wraplength=480, height=2, anchor="nw", justify="left").grid(
+        tk.Label(box, textvariable=self.status, wraplength=480, height=3, anchor="nw", justify="left").grid(
             row=0, column=0, columnspan=2, sticky="ew")
         ttk.Label(box, text=_("Epochs")).grid(row=1, column=0, sticky="w")
         self.epoch_bar = ttk.Progressbar(box, length=360, mode="determinate")
@@ -124,8 +128,9 @@ class TrainingDialog(tk.Toplevel):
         except (tk.TclError, ValueError):
             self.status.set(_("Epochs and batch size must be whole numbers."))
             return
-        if settings.epochs < 1 or settings.batch_size < 1:
-            self.status.set(_("Epochs and batch size must be at least 1."))
+        if not (1 <= settings.epochs <= MAX_EPOCHS and 1 <= settings.batch_size <= MAX_BATCH_SIZE):
+            self.status.set(_("Epochs must be 1 to {epochs} and batch size 1 to {batch_size}.").format(
+                epochs=MAX_EPOCHS, batch_size=MAX_BATCH_SIZE))
             return
         if self._jobs.busy():
             self.status.set(_("Wait until the {job} has finished.").format(job=_(self._jobs.name)))

@@ -12,10 +12,13 @@ class Worker:
     """Runs job(report, cancel) in a daemon thread.
 
     report(item) may be called from any thread; on_report(item), then on_done(result)
-    or on_error(exception), run on the Tk thread.
+    or on_error(exception), run on the Tk thread. A failure of a type in `expected` (a bad
+    file, missing data) is the user's to fix: it is only shown; any other is a bug and its
+    traceback is logged as well.
     """
 
-    def __init__(self, widget, job, *, on_report, on_done, on_error):
+    def __init__(self, widget, job, *, on_report, on_done, on_error, expected=()):
+        self._expected = expected
         self.cancel = threading.Event()
         self._widget = widget
         self._queue = queue.Queue()
@@ -32,7 +35,8 @@ class Worker:
             self._queue.put(("done", job(lambda item: self._queue.put(("report", item)), self.cancel)))
         except BaseException as error:  # every failure reaches the user as a message
             # and its traceback reaches stderr: the window shows only str(error), a bug must not hide
-            log.error("%s failed", getattr(job, "__qualname__", "a background job"), exc_info=error)
+            if not isinstance(error, self._expected):
+                log.error("%s failed", getattr(job, "__qualname__", "a background job"), exc_info=error)
             self._queue.put(("error", error))
 
     def _poll(self):

@@ -5,7 +5,6 @@ is checked (plain groups and datasets only, numbers of the shapes the network ha
 links to other files); only regular files are opened and only regular files are replaced.
 """
 import errno
-import fcntl
 import glob
 import math
 import os
@@ -20,6 +19,15 @@ import h5py
 import numpy as np
 
 from digitpad.recognition.network import LAYERS, kind_of
+
+try:
+    import fcntl
+except ImportError:  # Windows: msvcrt's lock on the file's first byte does the same job
+    fcntl = None
+    import msvcrt
+
+NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)  # (Windows has no symbolic-link flag: lstat checks guard there)
+NON_BLOCKING = getattr(os, "O_NONBLOCK", 0)
 
 MAX_OBJECTS = 1000  # groups and datasets: Keras writes about 30 for the CNN with its optimizer
 MAX_DATA_BYTES = 64 * 2**20  # all datasets together: the CNN's file with its optimizer is about 5 MB
@@ -50,7 +58,7 @@ def open_regular_file(path, what="a file"):
     path = Path(path)
     try:
         # O_NONBLOCK: opening a named pipe must not wait for a writer; no effect on regular files
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        fd = os.open(path, os.O_RDONLY | NON_BLOCKING)
     except FileNotFoundError:
         raise FileNotFoundError(errno.ENOENT, f"{path} does not exist") from None
     except IsADirectoryError:
@@ -280,10 +288,10 @@ def training_lock(out):
     out.parent.mkdir(parents=True, exist_ok=True)
     lock_path = out.with_name(f".{out.name}.lock")
     while True:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | NO_FOLLOW, 0o600)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            _lock_now(fd)
+        except (BlockingIOError, PermissionError):
             os.close(fd)
             raise TrainingBusy(f"another training is writing {out}: wait until it ends, "
                                "or write elsewhere (--out)") from None
@@ -301,6 +309,14 @@ def training_lock(out):
         with suppress(FileNotFoundError):  # before unlocking: a run that opened the old file then retries
             os.unlink(lock_path)
         os.close(fd)
+
+
+def _lock_now(fd):
+    """Lock the open file fd for this process, or raise BlockingIOError at once."""
+    if fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    else:
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
 
 
 def _remove_leftovers(out):

@@ -207,6 +207,8 @@ def _evaluate(args):
         source = f"MNIST test ({describe_source(args.data)})"
         network = np.mean(answers[0].argmax(axis=1) == labels)
         network_alone = f" (the network alone, as training reports it: {network:.2%})"
+    if len(labels) == 0:
+        raise DataError(f"{source}: no images to evaluate (labels.csv has no usable row)")
     failed = int(np.sum(predictions < 0))
     print(f"weights: {recognizer.weights.path}")
     print(f"images:  {len(labels)} from {source}")
@@ -234,7 +236,9 @@ def _evaluate_numbers(recognizer, folder):
         if len(number) == len(label):
             digits_right += sum(read == written for read, written in zip(number, label))
             digits_total += len(label)
-    count = max(len(table.rows), 1)
+    if not table.rows:
+        raise DataError(f"{folder}: no numbers to evaluate (labels.csv has no usable row)")
+    count = len(table.rows)
     print(f"weights: {recognizer.weights.path}")
     print(f"numbers: {len(table.rows)} from {folder}")
     if unusable:
@@ -316,10 +320,12 @@ def _train(args):
     elif result.out_accuracy is not None and result.out_accuracy >= (result.start_accuracy or 0.0):
         print(f"no epoch beat the weights in {result.out} ({result.out_accuracy:.2%}): unchanged "
               "(--replace replaces them anyway)")
-    elif result.start_accuracy is not None:
-        print(f"no epoch beat the starting weights ({result.start_accuracy:.2%}): {result.out} unchanged")
     else:
-        print(f"no epoch completed: {result.out} unchanged")
+        outcome = f"{result.out} unchanged" if result.out.exists() else f"nothing written to {result.out}"
+        if result.start_accuracy is not None:
+            print(f"no epoch beat the starting weights ({result.start_accuracy:.2%}): {outcome}")
+        else:
+            print(f"no epoch completed: {outcome}")
     return 130 if result.cancelled else 0
 
 

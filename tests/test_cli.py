@@ -369,3 +369,11 @@ def test_evaluate_numbers_counts_exact_numbers_digits_and_wrong_counts(tmp_path,
     assert "read exactly: 66.67%" in captured.out
     assert "digits right: 100.00%" in captured.out  # 5 digits in the two numbers whose count is right
     assert "count of digits wrong: 33.33%" in captured.out
+
+
+@pytest.mark.parametrize("option", ["--images", "--numbers"])
+def test_evaluating_a_folder_without_usable_rows_is_a_clear_error(tmp_path, capsys, option):
+    (tmp_path / "labels.csv").write_text("file,label\n")
+    assert main(["evaluate", option, str(tmp_path)]) == 2
+    captured = capsys.readouterr()
+    assert "no usable row" in captured.err and "nan" not in captured.out + captured.err

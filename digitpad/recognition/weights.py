@@ -267,6 +267,11 @@ def keep_backup(dest):
 def replace_atomically(partial, dest):
     """Put a completely written file in place of dest in one rename (dest must be a regular file or missing)."""
     check_output(dest)
+    try:  # the file replaced keeps its permissions; a new one gets a weights file's usual ones
+        mode = stat.S_IMODE(os.stat(dest).st_mode)
+    except FileNotFoundError:
+        mode = 0o644
+    os.chmod(partial, mode)
     _fsync(partial)
     os.replace(partial, dest)
 

@@ -77,6 +77,7 @@ class App:
         for variable in (self.kind, self.framed, self.live, self.auto_adapt):
             variable.trace_add("write", lambda *_args: self.save_settings())
 
+
     def save_settings(self):
         """Remember the choices for the next start; a settings file that cannot be written is said, once."""
         self.settings.kind, self.settings.framed, self.settings.live = self.kind.get(), self.framed.get(), self.live.get()

@@ -7,15 +7,15 @@ as wide as several digits gets candidate cuts (paths from top to bottom through 
 ink); then a search over the ways of grouping the pieces into digits keeps the grouping the
 network reads best, weighed by how digit-like each group's width and height are.
 
-Pure numpy + Pillow + scikit-image (recognising must not import TensorFlow).
+Pure numpy + Pillow + OpenCV (recognising must not import TensorFlow).
 """
 import math
 import os
 from dataclasses import dataclass, field
 
+import cv2
 import numpy as np
 from PIL import Image
-from skimage.measure import label, regionprops
 
 from digitpad.recognition.images import BlankImageError, open_image
 from digitpad.recognition.preprocess import INK_THRESHOLD, frame, ink_mask, tutorial_pixels
@@ -277,16 +277,15 @@ def pieces_of(mask):
     Connected parts, less specks; a part wider than SPLIT_WIDTH times the height is cut where
     digits may touch.
     """
-    labels = label(mask, connectivity=2)
-    regions = regionprops(labels)
-    heights = np.array([region.bbox[2] - region.bbox[0] for region in regions])
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    boxes = [(top, left, top + box_h, left + box_w) for left, top, box_w, box_h, _ in stats[1:count]]
+    heights = np.array([bottom - top for top, _, bottom, _ in boxes])
     height = float(np.median(heights[heights >= 0.5 * heights.max()]))
     pieces = []
-    for region in regions:
-        top, left, bottom, right = region.bbox
+    for index, (top, left, bottom, right) in enumerate(boxes, start=1):
         if max(bottom - top, right - left) < SPECK * height:
             continue
-        part = _Piece(top, left, region.image)
+        part = _Piece(top, left, labels[top:bottom, left:right] == index)
         if right - left > SPLIT_WIDTH * height:
             pieces += cut(part, height)
         else:

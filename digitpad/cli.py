@@ -229,7 +229,8 @@ def _evaluate_numbers(recognizer, folder):
         try:
             number = recognizer.read(path).number
         except (ImageError, OSError) as error:  # counted wrong, said, and the run goes on
-            print(f"unusable: {error}", file=sys.stderr)
+            print(f"unusable: {path.name}: {error}" if path.name not in str(error) else f"unusable: {error}",
+                  file=sys.stderr)
             number, unusable = "", unusable + 1
         exact += number == label
         count_wrong += len(number) != len(label)
@@ -259,7 +260,8 @@ def _predict_folder(recognizer, folder):
         try:
             predictions.append(top_answer(recognizer.probabilities(path))[0])
         except (ImageError, OSError) as error:  # counted wrong, said, and the run goes on
-            print(f"unusable: {error}", file=sys.stderr)
+            print(f"unusable: {path.name}: {error}" if path.name not in str(error) else f"unusable: {error}",
+                  file=sys.stderr)
             predictions.append(-1)
     return np.array(predictions, dtype=int), np.array([int(label) for _, label in table.rows], dtype=int)
 

@@ -147,3 +147,11 @@ def test_cli_read_json(tmp_path, capsys):
     assert all(0 < d["confidence"] <= 1 and len(d["box"]) == 4 for d in found["digits"])
     assert white["number"] == "" and white["digits"] == []
     assert missing["number"] is None and "does not exist" in missing["error"]
+
+
+def test_strokes_that_are_not_points_are_a_clear_error_and_nan_points_no_ink(recognizer):
+    with pytest.raises(ValueError, match="lists of \\(x, y\\) points"):
+        recognizer.read([(1, 2), (3, 4)])
+    with pytest.raises(ValueError, match="lists of \\(x, y\\) points"):
+        recognizer.read([[None]])
+    assert recognizer.read([[(float("nan"), 1.0), (float("inf"), 3.0)]]).number == ""

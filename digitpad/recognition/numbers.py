@@ -88,7 +88,12 @@ def read(recognizer, source):
 # -- the pad
 
 def read_strokes(recognizer, strokes):
-    strokes = [[(float(x), float(y)) for x, y in stroke] for stroke in strokes]
+    try:
+        strokes = [[(float(x), float(y)) for x, y in stroke] for stroke in strokes]
+    except (TypeError, ValueError):
+        raise ValueError("strokes must be lists of (x, y) points") from None
+    # a point off any scale (NaN, infinite) is no ink
+    strokes = [[point for point in stroke if math.isfinite(point[0] + point[1])] for stroke in strokes]
     groups = group_strokes([stroke for stroke in strokes if stroke], _stroke_scorer(recognizer))
     pixels, boxes = [], []
     for group in groups:

@@ -117,8 +117,10 @@ def _read_npz(path):
             return {key: npz[key] for key in IDX_FILES}
     except KeyError as error:
         raise DataError(f"{path}: not an MNIST .npz (missing {error})") from error
-    except (OSError, ValueError) as error:
-        raise DataError(f"{path}: not a readable .npz file ({error})") from error
+    except ValueError:  # (numpy's own text here would advise loading pickled objects: never)
+        raise DataError(f"{path}: not an MNIST .npz file (arrays of numbers)") from None
+    except OSError as error:
+        raise DataError(f"{path}: not a readable .npz file ({error.strerror or error})") from error
 
 
 def _download():

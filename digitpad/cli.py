@@ -129,48 +129,43 @@ def _add_common(parser):
 
 
 def _predict(args):
-    recognizer = Recognizer.load(args.weights, framed=not args.no_frame, kind=args.model)
-    paths = _prompted_paths() if args.files == ["-"] else args.files
-    failures = 0
-    for path in paths:
-        try:
-            probabilities = recognizer.probabilities(path)
-        except (ImageError, OSError) as error:  # one bad file: said, and the run goes on
-            failures += 1
-            print(json.dumps({"file": path, "digit": None, "error": str(error)}) if args.json
-                  else f"{path}: error: {error}", flush=True)
-            continue
+    def answer(recognizer, path):
+        probabilities = recognizer.probabilities(path)
         digit, confidence = top_answer(probabilities)
-        if args.json:
-            print(json.dumps({"file": path, "digit": digit, "confidence": round(confidence, 6),
-                              "probabilities": [round(float(p), 6) for p in probabilities]}), flush=True)
-        else:
-            print(f"{path}: {digit} ({confidence:.1%})", flush=True)
-    return 1 if failures else 0
+        found = {"digit": digit, "confidence": round(confidence, 6),
+                 "probabilities": [round(float(p), 6) for p in probabilities]}
+        return found, f"{digit} ({confidence:.1%})"
+
+    return _each_file(args, answer, "digit")
 
 
 def _read(args):
+    def answer(recognizer, path):
+        reading = recognizer.read(path)
+        digits = [{"digit": d.digit, "confidence": round(d.confidence, 6), "box": [round(v) for v in d.box]}
+                  for d in reading.digits]
+        found = {"number": reading.number, "digits": digits} | ({"message": reading.message} if reading.message else {})
+        if not reading.digits:
+            return found, reading.message
+        each = ", ".join(f"{d.digit} {d.confidence:.1%}" for d in reading.digits)
+        return found, f"{reading.number} (min confidence {reading.min_confidence:.1%}: {each})"
+
+    return _each_file(args, answer, "number")
+
+
+def _each_file(args, answer, key):
+    """Print answer(recognizer, path) -> (object for --json, text) for each file given (or typed);
+    a file that cannot be used is said (`key` null in JSON) and the run goes on: exit status 1."""
     recognizer = Recognizer.load(args.weights, framed=not args.no_frame, kind=args.model)
     paths = _prompted_paths() if args.files == ["-"] else args.files
     failures = 0
     for path in paths:
         try:
-            reading = recognizer.read(path)
-        except ImageError as error:
+            found, text = answer(recognizer, path)
+        except (ImageError, OSError) as error:  # one bad file: said, and the run goes on
             failures += 1
-            print(json.dumps({"file": path, "number": None, "error": str(error)}) if args.json
-                  else f"{path}: error: {error}", flush=True)
-            continue
-        if args.json:
-            digits = [{"digit": d.digit, "confidence": round(d.confidence, 6), "box": [round(v) for v in d.box]}
-                      for d in reading.digits]
-            found = {"file": path, "number": reading.number, "digits": digits}
-            print(json.dumps(found | ({"message": reading.message} if reading.message else {})), flush=True)
-        elif reading.digits:
-            each = ", ".join(f"{d.digit} {d.confidence:.1%}" for d in reading.digits)
-            print(f"{path}: {reading.number} (min confidence {reading.min_confidence:.1%}: {each})", flush=True)
-        else:
-            print(f"{path}: {reading.message}", flush=True)
+            found, text = {key: None, "error": str(error)}, f"error: {error}"
+        print(json.dumps({"file": path} | found) if args.json else f"{path}: {text}", flush=True)
     return 1 if failures else 0
 
 

@@ -13,7 +13,6 @@ import math
 import os
 from dataclasses import dataclass, field
 
-import cv2
 import numpy as np
 from PIL import Image
 
@@ -282,6 +281,8 @@ def pieces_of(mask):
     Connected parts, less specks; a part wider than SPLIT_WIDTH times the height is cut where
     digits may touch.
     """
+    import cv2  # (imported when a picture is read: the window starts without it)
+
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     boxes = [(top, left, top + box_h, left + box_w) for left, top, box_w, box_h, _ in stats[1:count]]
     heights = np.array([bottom - top for top, _, bottom, _ in boxes])

@@ -11,7 +11,6 @@ than that light, and connected components to keep the digit and drop what is not
   thin line, not reaching the picture's edge, near the centre), with the pieces of ink close
   to it; specks of texture, paper lines and shadow edges are left out.
 """
-import cv2
 import numpy as np
 
 from digitpad.recognition.paper import without_ruled_lines
@@ -35,6 +34,8 @@ EDGE_PENALTY = 0.25  # a piece that reaches the picture's edge is rarely the dig
 
 def paper_light(grey, side):
     """The paper's light at each pixel: a closing with a square `side` px wide."""
+    import cv2  # (imported when a picture is read: the window starts without it)
+
     side = max(3, int(side) | 1)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (side, side))
     return cv2.morphologyEx(grey, cv2.MORPH_CLOSE, kernel, borderType=cv2.BORDER_REPLICATE)
@@ -91,6 +92,8 @@ def stroke_width(mask):
 def _pieces(mask):
     """The connected pieces of ink: labels, boxes, areas, centroids, and which reach the edge or
     are lines along it. None when there are fewer than two pieces."""
+    import cv2  # (imported when a picture is read: the window starts without it)
+
     count, labels, stats, centroids = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     if count <= 2:
         return None

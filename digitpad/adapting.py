@@ -102,7 +102,7 @@ def adapt(start_from, pixels, labels, out, *, recipe=None, seed=0, cancel=None, 
     sample_y = np.repeat(labels, variants)
     tuned = fine_tune(dense, (mnist_x, mnist_y), (sample_x, sample_y), recipe, rng, cancel)
     before = answers_right(weights.kind, weights.params, pixels, labels)
-    if tuned is None:
+    if tuned is None or cancel.is_set():  # (a cancel while the last steps ran still writes nothing)
         return AdaptationResult(Path(out), start_from, before, before, time.process_time() - started, False, True)
     params = fixed + tuned
     after = answers_right(weights.kind, params, pixels, labels)

@@ -12,7 +12,7 @@ import shutil
 import stat
 import tempfile
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import h5py
@@ -46,7 +46,7 @@ class TrainingBusy(WeightsError):
 class Weights:
     path: Path
     kind: str  # "mlp" or "cnn": see network.py
-    params: list  # (kernel, bias) pairs in forward order
+    params: list = field(repr=False)  # (kernel, bias) pairs in forward order (thousands of numbers: not in repr)
     test_accuracy: float | None  # recorded by `digitpad train`, when known
     adapted_from: Path | None = None  # recorded by adapt(): the weights these were adapted from
 

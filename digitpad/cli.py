@@ -91,7 +91,7 @@ def _parser():
     train.add_argument("--epochs", type=POSITIVE, default=5)
     train.add_argument("--batch-size", type=POSITIVE, default=32)
     train.add_argument("--data", help="MNIST folder or .npz (default: $DIGITPAD_MNIST or download)")
-    train.add_argument("--out", help=f"where to write (default: {user_weights()}, or {user_weights('cnn').name} for cnn)")
+    train.add_argument("--out", type=_file_name, help=f"where to write (default: {user_weights()}, or {user_weights('cnn').name} for cnn)")
     train.add_argument("--fresh", action="store_true", help="start from scratch, not from the current weights")
     train.add_argument("--replace", action="store_true",
                        help="let the best epoch replace the weights in --out even when they are better "
@@ -107,7 +107,7 @@ def _parser():
     adapt = commands.add_parser("adapt", help="fine-tune the model on your own handwriting samples (no TensorFlow needed)")
     adapt.add_argument("--samples", default=str(samples_dir()), help=f"images + labels.csv (default: {samples_dir()})")
     adapt.add_argument("--data", help="ignored: adapting mixes in the MNIST subset shipped with digitpad")
-    adapt.add_argument("--out", help=f"where to write (default: {adapted_weights()}, or "
+    adapt.add_argument("--out", type=_file_name, help=f"where to write (default: {adapted_weights()}, or "
                                      f"{adapted_weights('cnn').name} for cnn; never the weights adapted from)")
     adapt.add_argument("--weights", dest="weights", default=argparse.SUPPRESS,
                        help="weights to start from (adapted weights: the weights they were adapted from)")
@@ -120,6 +120,13 @@ def _parser():
     samples.add_argument("destination", nargs="?", help="for export: a new folder")
     samples.set_defaults(handler=_samples)
     return parser
+
+
+def _file_name(text):
+    """An --out: a file name, never empty (an empty one would silently mean the default)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty file name")
+    return text
 
 
 def _add_common(parser):
@@ -289,6 +296,11 @@ def _train(args):
             raise WeightsError(f"{start_from} holds weights of the {held} network: train it with --model {held}")
     out = Path(args.out).expanduser() if args.out else user_weights(args.model)
     check_training_output(out, args.replace)  # before loading MNIST and training: a bad --out is found at once
+    if out.is_file() and not args.replace:
+        held = read_weights(out).kind
+        if held != args.model:
+            raise WeightsError(f"{out} holds weights of the {held} network: train it with --model {held}, "
+                               "or write elsewhere (--out)")
     data = load_mnist(args.data)
     print(f"data: {describe_source(args.data)}")
     print(f"resuming from: {start_from or 'scratch'}")

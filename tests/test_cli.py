@@ -377,3 +377,20 @@ def test_evaluating_a_folder_without_usable_rows_is_a_clear_error(tmp_path, caps
     assert main(["evaluate", option, str(tmp_path)]) == 2
     captured = capsys.readouterr()
     assert "no usable row" in captured.err and "nan" not in captured.out + captured.err
+
+
+@pytest.mark.parametrize("command", ["train", "adapt"])
+def test_an_empty_out_is_a_usage_error(command, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main([command, "--out", ""])
+    assert stop.value.code == 2 and "an empty file name" in capsys.readouterr().err
+
+
+def test_training_over_the_other_networks_weights_says_so(tmp_path, capsys, shipped_weights):
+    pytest.importorskip("tensorflow")
+    from digitpad.paths import shipped_weights as shipped
+
+    out = tmp_path / "cnn-copy.weights.h5"
+    out.write_bytes(shipped("cnn").read_bytes())
+    assert main(["train", "--epochs", "1", "--data", str(tmp_path / "none"), "--out", str(out)]) == 2
+    assert "holds weights of the cnn network" in capsys.readouterr().err

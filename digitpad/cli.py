@@ -24,6 +24,7 @@ from digitpad.samples import (
 )
 from digitpad.training import TrainingUnavailable, require_tensorflow
 from digitpad.training.data import DataError, describe_source, load_mnist
+from digitpad.training.limits import MAX_BATCH_SIZE
 
 
 def main(argv=None):
@@ -60,6 +61,7 @@ def _at_least(low, high=None):
 
 POSITIVE = _at_least(1)
 SEED = _at_least(0, 2**32 - 1)  # what keras.utils.set_random_seed accepts
+BATCH_SIZE = _at_least(1, MAX_BATCH_SIZE)  # as the training dialog allows
 
 
 def _parser():
@@ -89,7 +91,7 @@ def _parser():
 
     train = commands.add_parser("train", help="train on MNIST and keep the best weights")
     train.add_argument("--epochs", type=POSITIVE, default=5)
-    train.add_argument("--batch-size", type=POSITIVE, default=32)
+    train.add_argument("--batch-size", type=BATCH_SIZE, default=32)
     train.add_argument("--data", help="MNIST folder or .npz (default: $DIGITPAD_MNIST or download)")
     train.add_argument("--out", type=_file_name, help=f"where to write (default: {user_weights()}, or {user_weights('cnn').name} for cnn)")
     train.add_argument("--fresh", action="store_true", help="start from scratch, not from the current weights")

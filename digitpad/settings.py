@@ -15,7 +15,7 @@ from digitpad.i18n import LANGUAGES, _
 
 FILE_NAME = "settings.json"
 MAX_BYTES = 64 * 1024  # a settings file is a few hundred bytes: anything larger is not ours
-WINDOW_SIZE = re.compile(r"([1-9][0-9]{1,4})x([1-9][0-9]{1,4})")
+WINDOW_SIZE = re.compile(r"([1-9][0-9]{1,3})x([1-9][0-9]{1,3})")  # (the window then keeps to the screen)
 LANGUAGE_SETTINGS = ("", *LANGUAGES)
 
 

@@ -179,8 +179,8 @@ def test_weights_that_are_a_pipe_or_a_device_say_so(images, tmp_path, capsys, sp
 @pytest.mark.parametrize(
     ("arguments", "complaint"),
     [
-        (["--batch-size", "0"], "--batch-size: 0 is less than 1"),
-        (["--batch-size", "-3"], "--batch-size: -3 is less than 1"),
+        (["--batch-size", "0"], "--batch-size: 0 is not in 1..4096"),
+        (["--batch-size", "-3"], "--batch-size: -3 is not in 1..4096"),
         (["--epochs", "0"], "--epochs: 0 is less than 1"),
         (["--epochs", "-1"], "--epochs: -1 is less than 1"),
         (["--seed", "-1"], "--seed: -1 is not in 0..4294967295"),

@@ -731,3 +731,15 @@ def test_training_fields_take_only_whole_numbers_in_range(app):
         dialog.setvar(str(dialog.batch_size), batch_size)
         dialog.start_button.invoke()
         assert dialog.worker is None and ("whole" in dialog.status.get() or "1 to" in dialog.status.get())
+
+
+def test_a_saved_window_larger_than_the_screen_keeps_to_the_screen(root):
+    from digitpad.settings import Settings, save_settings
+
+    save_settings(Settings(window_size="9000x9000"))
+    App(root, weights=SHIPPED_WEIGHTS)
+    root.update()
+    smallest_width, smallest_height = root.minsize()  # (which wins on a screen smaller than it)
+    assert root.winfo_width() <= max(root.winfo_screenwidth(), smallest_width)
+    assert root.winfo_height() <= max(root.winfo_screenheight(), smallest_height)
+    assert (root.winfo_width(), root.winfo_height()) != (9000, 9000)

@@ -46,7 +46,7 @@ def test_the_default_file_is_in_the_isolated_home(isolated_home):
     assert settings_file() == isolated_home / "settings.json"
 
 
-@pytest.mark.parametrize("size", ["abc", "-5x-5", "0x0", "10x", "100x100+5+5", "99999999x2"])
+@pytest.mark.parametrize("size", ["abc", "-5x-5", "0x0", "10x", "100x100+5+5", "99999999x2", "99999x99999"])
 def test_a_window_size_tk_would_refuse_gives_the_default(tmp_path, size):
     path = tmp_path / "settings.json"
     path.write_text(json.dumps({"window_size": size, "live": False}))

@@ -67,8 +67,9 @@ class App:
         root.protocol("WM_DELETE_WINDOW", self.quit)
         root.update_idletasks()
         root.minsize(root.winfo_reqwidth(), root.winfo_reqheight())  # nothing is cut off at the smallest size
-        if self.settings.window_size:
-            root.geometry(self.settings.window_size)
+        if self.settings.window_size:  # as last closed, but never larger than this screen
+            width, height = map(int, self.settings.window_size.split("x"))
+            root.geometry(f"{min(width, root.winfo_screenwidth())}x{min(height, root.winfo_screenheight())}")
         self._weights_asked_for = weights is not None  # given on the command line: no quiet fallback
         self.use_weights(resolve_weights(weights, kind=self.kind.get()), quiet=True)
         self.handwriting.show_count()

@@ -7,6 +7,7 @@ from tkinter import filedialog, ttk
 from digitpad.gui.placement import place_beside
 from digitpad.i18n import N_, _, has_cjk_font
 from digitpad.training.data import describe_source, load_mnist
+from digitpad.training.limits import MAX_BATCH_SIZE, MAX_EPOCHS
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,6 @@ def training_job(settings, start_from, out, kind):
     return job
 
 
-MAX_EPOCHS, MAX_BATCH_SIZE = 200, 4096  # as the spin boxes offer
 ESTIMATE_AFTER_BATCHES = 20  # the batch rate of an epoch is trusted from this many batches on
 
 
@@ -93,7 +93,7 @@ class TrainingDialog(tk.Toplevel):
     def settings(self):
         """The fields as TrainingSettings; ValueError for anything but whole numbers (IntVar takes "1.5")."""
         epochs, batch_size = (str(self.getvar(str(variable))).strip() for variable in (self.epochs, self.batch_size))
-        if not (epochs.isdigit() and batch_size.isdigit()):
+        if not (epochs.lstrip("-").isdigit() and batch_size.lstrip("-").isdigit()):
             raise ValueError
         return TrainingSettings(int(epochs), int(batch_size), bool(self.augment.get()), self.data.get().strip())
 

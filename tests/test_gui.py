@@ -427,7 +427,10 @@ def test_settings_are_remembered_from_one_start_to_the_next(root):
         again = App(second_root)
         second_root.update()
         assert again.live.get() is False and again.framed.get() is False
-        assert (second_root.winfo_width(), second_root.winfo_height()) == (1200, 700)
+        smallest_width, smallest_height = second_root.minsize()  # (a saved size keeps to the screen)
+        expected = (max(min(1200, second_root.winfo_screenwidth()), smallest_width),
+                    max(min(700, second_root.winfo_screenheight()), smallest_height))
+        assert (second_root.winfo_width(), second_root.winfo_height()) == expected
     finally:
         second_root.destroy()
 

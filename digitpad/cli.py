@@ -383,7 +383,8 @@ def _samples(args):
     if args.action == "list":
         samples = read_samples(folder)
         counts = np.bincount(np.array(samples.labels, dtype=int), minlength=10) if samples.labels else np.zeros(10, int)
-        print(f"{len(samples.labels)} samples in {folder}")
+        total = len(samples.labels)
+        print(f"{total} sample{'' if total == 1 else 's'} in {folder}")
         print("  ".join(f"{digit}: {count}" for digit, count in enumerate(counts)))
         for reason in samples.skipped:
             print(f"unusable: {reason}")

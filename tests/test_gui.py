@@ -746,3 +746,15 @@ def test_a_saved_window_larger_than_the_screen_keeps_to_the_screen(root):
     assert root.winfo_width() <= max(root.winfo_screenwidth(), smallest_width)
     assert root.winfo_height() <= max(root.winfo_screenheight(), smallest_height)
     assert (root.winfo_width(), root.winfo_height()) != (9000, 9000)
+
+
+def test_a_corrected_digit_stays_corrected_when_another_is_chosen(app):
+    draw_number(app, [1, 7])
+    app.choose_digit(1)
+    app.root.event_generate("<Key-4>")
+    app.root.update()
+    assert "Corrected to 4" in app.detail.get()
+    app.choose_digit(0)
+    assert app.answer.get() == "14" and app.number.texts() == ["1", "4"]
+    draw(app.pad, [dense(s) for s in placed(DRAWN_DIGITS[0], 0.6, 220)])  # drawing again: read afresh
+    assert app.answer.get() == "170"

@@ -45,6 +45,7 @@ class App:
         self.root = root
         self.recognizer = None
         self.reading = None  # what was read last (recognition.numbers.Reading), and the digit shown in the bars
+        self.corrected = {}
         self.chosen = 0
         self.training = None  # the TrainingDialog while it exists
         self.jobs = JobSlot(root)  # the training or the adaptation running in the background
@@ -261,6 +262,7 @@ class App:
             self._show_answer(BLANK, _("No digit found: the picture is blank"))
             return
         self.reading = reading
+        self.corrected = {}  # index -> the digit the user gave, for the digits corrected since
         # a number opens on its least sure digit: the one most worth a look
         self.choose_digit(min(range(len(reading.digits)), key=lambda index: reading.digits[index].confidence))
 
@@ -281,10 +283,13 @@ class App:
                 answer, detail = str(digit), _("{confidence} sure").format(confidence=f"{confidence:.1%}")
             self.number.show([answer])
         else:
-            answer = reading.number
+            texts = [str(self.corrected.get(position, digit.digit)) for position, digit in enumerate(digits)]
+            answer = "".join(texts)
             detail = _("Digit {position} of {count}: {confidence} sure. Click a digit to see it.").format(
                 position=index + 1, count=len(digits), confidence=f"{chosen.confidence:.1%}")
-            self.number.show(list(answer), [digit.confidence for digit in digits], index, NOT_SURE_BELOW)
+            confidences = [None if position in self.corrected else digit.confidence
+                           for position, digit in enumerate(digits)]
+            self.number.show(texts, confidences, index, NOT_SURE_BELOW)
         self.answer.set(answer)
         self.detail.set(detail)
         self.bars.show(chosen.probabilities)
@@ -296,11 +301,13 @@ class App:
         """The digit shown (a lone one, or the chosen digit of a number) is now the one the user gave."""
         if self.reading is None:
             return
-        texts = self.number.texts()
-        texts[self.chosen if len(texts) > 1 else 0] = str(digit)
-        self.answer.set("".join(texts))
-        confidences = [reading.confidence for reading in self.reading.digits] if len(texts) > 1 else ()
-        self.number.show(texts, confidences, self.chosen, NOT_SURE_BELOW)
+        self.corrected[self.chosen] = digit
+        if len(self.reading.digits) > 1:
+            self.choose_digit(self.chosen)
+        else:
+            self.answer.set(str(digit))
+            self.number.show([str(digit)])
+        self.detail.set(_("Corrected to {digit}. The bars show what the model had read.").format(digit=digit))
 
     def chosen_digit_image(self):
         """What a correction keeps: the whole drawing or photo for a lone digit, else the chosen digit's part."""

@@ -4,7 +4,7 @@ import tkinter as tk
 
 # (up to this many digits: point sizes of the digits and of their confidences)
 DIGIT_FONT_SIZES = ((2, (40, 9)), (4, (30, 9)), (6, (22, 9)), (99, (16, 8)))
-UNSURE_COLOUR, CHOSEN_BACKGROUND = "#b00020", "#dde7f5"
+UNSURE_COLOUR, CORRECTED_COLOUR, CHOSEN_BACKGROUND = "#b00020", "#1e7b34", "#dde7f5"
 
 
 class NumberStrip(tk.Frame):
@@ -39,10 +39,11 @@ class NumberStrip(tk.Frame):
             digit.pack()
             widgets = [column, digit]
             if confidences and len(texts) > 1:
-                confidence = confidences[index]
-                below = tk.Label(column, text=f"{confidence:.0%}", background=colour, padx=0,
-                                 font=("TkDefaultFont", confidence_size),
-                                 foreground=UNSURE_COLOUR if confidence < unsure_below else "#555")
+                confidence = confidences[index]  # None: the user corrected this digit
+                below = tk.Label(column, text="✓" if confidence is None else f"{confidence:.0%}", background=colour,
+                                 padx=0, font=("TkDefaultFont", confidence_size),
+                                 foreground=CORRECTED_COLOUR if confidence is None
+                                 else UNSURE_COLOUR if confidence < unsure_below else "#555")
                 below.pack()
                 widgets.append(below)
             for widget in widgets:

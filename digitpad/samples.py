@@ -33,6 +33,7 @@ def samples_dir():
 class Samples:
     images: list = field(default_factory=list)  # greyscale PIL images
     labels: list = field(default_factory=list)  # their digits
+    paths: list = field(default_factory=list)  # their files
     skipped: list = field(default_factory=list)  # why a row or a file was not used
 
 
@@ -85,6 +86,7 @@ def read_samples(folder):
             continue
         samples.images.append(image)
         samples.labels.append(int(label))
+        samples.paths.append(path)
     return samples
 
 

@@ -6,9 +6,8 @@ from PIL import ImageOps, ImageTk
 
 from digitpad.gui.placement import place_beside
 from digitpad.i18n import _, ngettext
-from digitpad.labels import LABELS, LabelsError, read_labels
 from digitpad.recognition.images import ImageError, open_image
-from digitpad.samples import add_sample, remove_sample
+from digitpad.samples import add_sample, read_samples, remove_sample
 
 THUMBNAIL = 56  # px: a 28x28 sample shown twice its size
 COLUMNS = 8
@@ -59,20 +58,10 @@ class SamplesBrowser(tk.Toplevel):
         for tile in self._tiles.values():
             tile.destroy()
         self._tiles, self._photos = {}, []
-        try:
-            table = read_labels(self.folder) if (self.folder / LABELS).exists() else None
-        except LabelsError as error:
-            self.message.set(str(error))
-            table = None
-        rows = table.rows if table else []
-        skipped = list(table.skipped) if table else []
-        for index, (path, label) in enumerate(rows):
-            try:
-                image = open_image(path)
-            except ImageError as error:
-                skipped.append(str(error))
-                continue
+        samples = read_samples(self.folder)
+        for index, (path, label, image) in enumerate(zip(samples.paths, samples.labels, samples.images)):
             self._add_tile(index, path, label, image)
+        skipped = samples.skipped
         if self.selected not in self._tiles:
             self.selected = None
         self._show_selection()

@@ -128,11 +128,19 @@ def test_undo_and_clear(app):
     assert app.answer.get() == BLANK and app.bars.values is None
 
 
-def test_open_a_photo_then_draw_again(app, tmp_path):
+def wait_for_photo(app):
+    """Until the opened photo has been read (in the background)."""
+    pump(app.root, lambda: not app.photo_reader.pending)
+
+
+def test_open_a_photo_then_clear_and_draw_again(app, tmp_path):
     path = tmp_path / "my photo ✓.jpg"
     render_strokes(DRAWN_DIGITS[1]).convert("RGB").save(path)
     app.show_photo(str(path))
+    wait_for_photo(app)
     assert app.pad.photo is not None and app.answer.get() == "1"
+    assert "Drag a rectangle" in app.status.get()
+    app.root.event_generate("<Escape>")
     draw(app.pad, [dense(s) for s in DRAWN_DIGITS[7]])
     assert app.pad.photo is None and app.answer.get() == "7"
 
@@ -696,6 +704,7 @@ def test_an_opened_photo_of_a_number_shows_the_boxes_of_its_digits(app, tmp_path
     path = tmp_path / "number.png"
     picture.save(path)
     app.show_photo(str(path))
+    wait_for_photo(app)
     assert app.answer.get() == "170"
     assert len(app.pad.find_withtag("boxes")) == 3
 

@@ -15,6 +15,8 @@ from digitpad.gui.handwriting import Handwriting
 from digitpad.gui.jobs import JobSlot
 from digitpad.gui.number_strip import NumberStrip
 from digitpad.gui.pad import DrawingPad
+from digitpad.gui.photo_reading import PhotoReader
+from digitpad.gui.region import CHOSEN, CLICK, OUTSIDE, TOO_SMALL, region_of_drag
 from digitpad.gui.text_window import show_table, show_text
 from digitpad.gui.tooltip import Tooltip
 from digitpad.gui.training_dialog import TrainingDialog, training_job
@@ -35,6 +37,9 @@ KIND_MENU_LABELS = {"mlp": N_("Two-layer network"), "cnn": N_("Convolutional net
 BLANK = ""  # the answer while there is nothing to read
 NOT_SURE_BELOW = 0.5  # below this confidence the answer is "not sure", not a digit
 PREVIEW_SCALE = 4  # "what the model sees": 28x28 shown at 112x112
+INK_VIEW_SIZE = (150, 120)  # the photo with its ink outlined: as wide as the preview's caption, beside the bars
+PHOTO_HINT = N_("Drag a rectangle around a digit to read only it; click the photo to read all of it. "
+                "Clear (Escape) to draw.")
 TUTORIAL = "两层全连接神经网络实现手写数字识别"
 TUTORIAL_IN_ENGLISH = N_("“Handwritten digit recognition with a two-layer fully connected network”")
 IMAGE_PATTERNS = "*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff"
@@ -49,6 +54,7 @@ class App:
         self.chosen = 0
         self.training = None  # the TrainingDialog while it exists
         self.jobs = JobSlot(root)  # the training or the adaptation running in the background
+        self.photo_reader = PhotoReader(root)  # an opened photo is read in the background
         self.handwriting = Handwriting(self)
         self.settings, settings_problem = load_settings()
         font_problem = self._choose_language()
@@ -163,8 +169,9 @@ class App:
         left.grid(row=0, column=0, sticky="nsew")
         buttons = ttk.Frame(left)
         buttons.pack(side="bottom", fill="x", pady=(8, 0))
-        self.pad = DrawingPad(left, on_stroke=self._stroke_finished)
+        self.pad = DrawingPad(left, on_stroke=self._stroke_finished, on_region=self._region_dragged)
         self.pad.pack(fill="both", expand=True)
+        Tooltip(self.pad, lambda: _(PHOTO_HINT) if self.pad.photo is not None else "")
         self.open_button = ttk.Button(buttons, text=_("Open…"), command=self.open_photo)
         self.undo_button = ttk.Button(buttons, text=_("Undo"), command=self.undo)
         self.clear_button = ttk.Button(buttons, text=_("Clear"), command=self.clear)
@@ -195,9 +202,18 @@ class App:
         self.kept_undo = ttk.Button(self.kept, text=_("Undo"), command=lambda: self.handwriting.undo_correction())
         self.kept_undo.pack(side="left", padx=(8, 0))
         self.bars = ProbabilityBars(right, on_choose=lambda digit: self.handwriting.correct(digit))
-        self.bars.grid(row=2, column=0, columnspan=3, sticky="w", pady=(6, 0))
+        self.bars.grid(row=2, column=0, columnspan=2, sticky="nw", pady=(6, 0))
+        ink = ttk.Frame(right)  # an opened photo: the ink that was found on it, outlined
+        ink.grid(row=2, column=2, sticky="ne", pady=(6, 0))
+        self.ink_view = tk.Canvas(ink, width=INK_VIEW_SIZE[0], height=INK_VIEW_SIZE[1], highlightthickness=0,
+                                  background=ttk.Style(self.root).lookup("TFrame", "background") or "#d9d9d9")
+        self.ink_view.pack(anchor="e")
+        self.ink_caption = tk.StringVar(self.root)
+        ttk.Label(ink, textvariable=self.ink_caption, foreground="#555", wraplength=INK_VIEW_SIZE[0],
+                  justify="right").pack(anchor="e")
         self._preview_tk = None
         self._show_preview(None)
+        self.ink_image = self._ink_tk = None
 
         ttk.Separator(self.root).pack(fill="x")
         bottom = ttk.Frame(self.root)
@@ -251,15 +267,33 @@ class App:
             self._show_answer(BLANK, _("Draw a digit or a number"))
             return
         recognizer = Recognizer(self.recognizer.weights, framed=self.framed.get())
+        if self.pad.photo is not None:
+            self._show_answer(BLANK, _("Reading the photo…"))
+            self.photo_reader.read(recognizer, self.pad.recognition_image(), self.pad.region, INK_VIEW_SIZE,
+                                   on_done=self._photo_read, on_error=self._photo_failed)
+            return
+        self._show_ink(None)  # (drawn strokes are no photo)
         try:
-            reading = recognizer.read(self.pad.photo if self.pad.photo is not None else self.pad.strokes)
+            reading = recognizer.read(self.pad.strokes)
         except BlankImageError:
             reading = None
-        except ImageError as error:
-            self._show_answer("?", str(error))
-            return
+        self._show_reading(reading, _("No digit found: the picture is blank"))
+
+    def _photo_read(self, result):
+        """The photo (or the part chosen) was read: the answer, and the ink found, outlined."""
+        blank = _("No digit found: the picture is blank") if result.region is None else \
+            _("No digit found in the part chosen: drag around a digit, or click the photo to read all of it.")
+        self._show_reading(result.reading, blank)
+        self._show_ink(result.outline)
+
+    def _photo_failed(self, error):
+        self._show_answer("?", str(error) if isinstance(error, ImageError)
+                          else _("Cannot read the photo: {error}").format(error=error))
+
+    def _show_reading(self, reading, blank):
+        """Show a reading (numbers.Reading, None for none): its least sure digit, or blank when it has none."""
         if reading is None or not reading.digits:
-            self._show_answer(BLANK, _("No digit found: the picture is blank"))
+            self._show_answer(BLANK, blank)
             return
         self.reading = reading
         self.corrected = {}  # index -> the digit the user gave, for the digits corrected since
@@ -324,12 +358,14 @@ class App:
         return recognition_image(inside_pad(inside or self.pad.strokes))
 
     def _show_answer(self, answer, detail, probabilities=None, pixels=None):
+        self.photo_reader.forget()  # a reading of the photo still running is no longer what is shown
         self.reading = None
         self.answer.set(answer)
         self.number.show([answer])
         self.detail.set(detail)
         self.bars.show(probabilities)
         self._show_preview(pixels)
+        self._show_ink(None)
         self.pad.show_boxes(())
 
     def _show_preview(self, pixels):
@@ -338,6 +374,37 @@ class App:
         image = Image.fromarray(grey).resize((size, size), Image.NEAREST)
         self._preview_tk = ImageTk.PhotoImage(image, master=self.root)
         self.preview.configure(image=self._preview_tk, width=size, height=size)
+
+    def _show_ink(self, image):
+        """Beside the bars: the photo read, with the ink found outlined (a PIL image), or nothing."""
+        self.ink_image = image
+        self.ink_view.delete("all")
+        self.ink_caption.set("" if image is None else _("Ink found in the photo, outlined"))
+        if image is None:
+            self._ink_tk = None
+            return
+        self._ink_tk = ImageTk.PhotoImage(image, master=self.root)
+        self.ink_view.create_image(INK_VIEW_SIZE[0] / 2, 0, image=self._ink_tk, anchor="n")
+
+    def _region_dragged(self, start, end):
+        """A rectangle dragged on the photo (canvas px): read the part inside it; a click reads all of it."""
+        pad = self.pad
+        what, region = region_of_drag(start, end, pad.photo_box, pad.photo.size)
+        if what == CLICK:
+            self.say(_(PHOTO_HINT))
+            if pad.region is not None:
+                pad.show_region(None)
+                self.recognize()
+        elif what == OUTSIDE:
+            self.say(_("The rectangle misses the photo: drag around a digit on the photo."))
+        elif what == TOO_SMALL:
+            self.say(_("The rectangle is too small to hold a digit ({width}×{height} px of the photo): "
+                       "drag around the whole digit.").format(width=region.size[0], height=region.size[1]))
+        elif what == CHOSEN:
+            pad.show_region(region)
+            self.say(_("Only the part inside the rectangle is read ({width}×{height} px of the photo): "
+                       "click the photo to read all of it.").format(width=region.size[0], height=region.size[1]))
+            self.recognize()
 
     def _stroke_finished(self):
         if self._saying_opened:
@@ -382,7 +449,8 @@ class App:
             self.say(str(error), error=True)
             return
         self.pad.show_photo(image)
-        self.say(_("Opened {name}").format(name=Path(path).name), tip=str(path))
+        self.say(_("Opened {name}.").format(name=Path(path).name) + " " + _(PHOTO_HINT),
+                 tip=str(path) + "\n" + _(PHOTO_HINT))
         self._saying_opened = True
         self.recognize()
 

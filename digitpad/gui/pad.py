@@ -1,4 +1,5 @@
-"""The drawing pad: a canvas that keeps the strokes it shows, or shows an opened photo.
+"""The drawing pad: a canvas that keeps the strokes it shows, or shows an opened photo on which
+a rectangle dragged around a digit chooses the part to read (region.py).
 
 Strokes are kept in pad units (the pad is PAD_SIZE units high, and as wide as the window
 gives it, for a number of several digits) whatever size the canvas has on the screen: the
@@ -9,21 +10,27 @@ import tkinter as tk
 
 from PIL import ImageOps, ImageTk
 
+from digitpad.gui.region import on_canvas
 from digitpad.recognition.strokes import PAD_SIZE, PEN_WIDTH, recognition_image, render_strokes
 
 WIDTH = 480  # px asked for at the start: room for a number of several digits
 BOX_COLOUR, CHOSEN_BOX_COLOUR = "#9db4d0", "#1f6fd1"  # the digits found, the one shown in the bars
+REGION_COLOUR = "#e07a00"  # the part of a photo chosen: amber, apart from the digits' blue boxes
 
 
 class DrawingPad(tk.Canvas):
-    """Left button draws round-capped black strokes; on_stroke() runs after each one."""
+    """Left button draws round-capped black strokes; on_stroke() runs after each one. On an opened
+    photo it drags a rectangle instead: on_region(start, end) runs with its corners in canvas px."""
 
-    def __init__(self, master, on_stroke, **options):
+    def __init__(self, master, on_stroke, on_region=lambda start, end: None, **options):
         super().__init__(master, width=WIDTH, height=PAD_SIZE, background="white",
                          highlightthickness=0, borderwidth=0, cursor="pencil", **options)
         self.strokes = []  # lists of (x, y) in pad units, as drawn
         self.photo = None  # an opened picture (PIL image) shown instead of strokes
         self._on_stroke = on_stroke
+        self._on_region = on_region
+        self.region = None  # the part of the photo chosen (region.Region); None: all of it
+        self._band_start = None  # where the rectangle being dragged on the photo started (canvas px)
         self._photo_tk = None
         self._items = []  # canvas items of each stroke, for Undo
         self.scale = 1.0  # canvas pixels per pad unit
@@ -43,16 +50,18 @@ class DrawingPad(tk.Canvas):
         return render_strokes(self.strokes, size=width).crop((0, 0, width, PAD_SIZE))
 
     def recognition_image(self):
-        """What is recognised and kept as a sample: the photo, or the strokes drawn with a pen
+        """What is recognised and kept as a sample: the photo (the part chosen), or the strokes drawn with a pen
         thinner in proportion when the digit is small (strokes.recognition_image)."""
-        return self.photo if self.photo is not None else recognition_image(self.strokes)
+        if self.photo is None:
+            return recognition_image(self.strokes)
+        return self.photo if self.region is None else self.photo.crop(self.region.box)
 
     def is_blank(self):
         return self.photo is None and not self.strokes
 
     def clear(self):
         self.strokes, self._items, self._boxes = [], [], ((), None)
-        self.photo = self._photo_tk = None
+        self.photo = self._photo_tk = self.region = self._band_start = None
         self._redraw()
 
     def undo(self):
@@ -64,20 +73,26 @@ class DrawingPad(tk.Canvas):
                 self.delete(item)
 
     def show_photo(self, image):
-        """Show a picture fitted to the pad; drawing again returns to an empty pad."""
+        """Show a picture fitted to the pad, all of it chosen; Clear returns to an empty pad."""
         self.clear()
         self.photo = image
         self._redraw()
 
-    # -- pad units and canvas pixels
+    def show_region(self, region):
+        """Mark the part of the photo chosen (a region.Region), or none (None: all of it)."""
+        self.region = region
+        self.delete("region")
+        if self.photo is not None and region is not None:
+            self.create_rectangle(*on_canvas(region.box, self.photo_box), outline=REGION_COLOUR, width=2,
+                                  tags="region")
+
     def show_boxes(self, boxes, chosen=None):
         """Frame the digits found: boxes (left, top, right, bottom) in pad units, or in the photo's pixels."""
         self._boxes = (tuple(boxes), chosen)
         self.delete("boxes")
         for index, box in enumerate(boxes):
             if self.photo is not None:
-                left, top, scale = self.photo_box
-                corners = (left + box[0] * scale, top + box[1] * scale, left + box[2] * scale, top + box[3] * scale)
+                corners = on_canvas(box, self.photo_box)
             else:
                 corners = (*self._on_canvas(box[:2]), *self._on_canvas(box[2:]))
             self.create_rectangle(*corners, outline=CHOSEN_BOX_COLOUR if index == chosen else BOX_COLOUR,
@@ -106,23 +121,32 @@ class DrawingPad(tk.Canvas):
             self.create_image(width / 2, height / 2, image=self._photo_tk)
             self.photo_box = ((width - fitted.width) / 2, (height - fitted.height) / 2,
                               fitted.width / self.photo.width)
+        self.configure(cursor="pencil" if self.photo is None else "crosshair")
         self._items = []
         for stroke in self.strokes:
             items = [self._dot(stroke[0])]
             items += [self._segment(a, b) for a, b in zip(stroke, stroke[1:])]
             self._items.append(items)
+        self.show_region(self.region)
         self.show_boxes(*self._boxes)
 
     # -- drawing
     def _press(self, event):
-        if self.photo is not None:
-            self.clear()
+        if self.photo is not None:  # a rectangle around a digit of the photo
+            self._band_start = (event.x, event.y)
+            self.delete("band")
+            self.create_rectangle(event.x, event.y, event.x, event.y, outline=REGION_COLOUR, width=2, dash=(6, 4),
+                                  tags="band")
+            return
         self.show_boxes(())
         point = self._in_pad_units(event)
         self.strokes.append([point])
         self._items.append([self._dot(point)])
 
     def _drag(self, event):
+        if self._band_start is not None:
+            self.coords("band", *self._band_start, event.x, event.y)
+            return
         if not self.strokes:
             return
         stroke, items = self.strokes[-1], self._items[-1]
@@ -133,7 +157,11 @@ class DrawingPad(tk.Canvas):
         items.append(self._segment(previous, point))
 
     def _release(self, event):
-        if self.strokes:
+        if self._band_start is not None:
+            start, self._band_start = self._band_start, None
+            self.delete("band")
+            self._on_region(start, (event.x, event.y))
+        elif self.strokes:
             self._drag(event)
             self._on_stroke()
 

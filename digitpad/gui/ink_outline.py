@@ -1,0 +1,32 @@
+"""The ink that the photo path found, outlined on the photo: a wrong answer explains itself
+(a shadow taken for ink, a stroke lost to the paper's grain, a line left in)."""
+import numpy as np
+from PIL import Image, ImageOps
+
+from digitpad.recognition.preprocess import INK_THRESHOLD, ink_mask
+
+OUTLINE_RGB = (230, 40, 20)  # red-orange: seen on white paper, on grey ink and on the pad's blue boxes
+OUTLINE_WIDTH = 1  # px at the size shown: a wider line hides thin strokes
+FADE = 0.5  # the photo is shown this much lighter: black ink turns grey and its outline stands out
+
+
+def ink_of(grey, framed=True):
+    """The ink mask that reading a number in the grey picture works on (numbers.read_image):
+    every digit's ink in the app's pipeline, the tutorial's "< 200" in the tutorial's."""
+    return ink_mask(grey, one_digit=False) if framed else np.asarray(grey) < INK_THRESHOLD
+
+
+def outlined(grey, mask, size):
+    """The grey picture fitted into size (width, height), faded, with the outline of each piece
+    of ink in mask (boolean, the picture's shape) drawn over it in colour."""
+    import cv2  # (imported when a photo is read: the window starts without it)
+
+    fitted = ImageOps.contain(grey, size)
+    scale = np.array([fitted.width / grey.width, fitted.height / grey.height])
+    contours, _hierarchy = cv2.findContours(mask.astype(np.uint8), cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
+    # from the centres of the photo's pixels to the centres of the fitted picture's
+    shown = [np.round((contour + 0.5) * scale - 0.5).astype(np.int32) for contour in contours]
+    rgb = np.array(fitted.convert("RGB"))
+    rgb = (rgb * (1 - FADE) + 255 * FADE).astype(np.uint8)
+    cv2.polylines(rgb, shown, isClosed=True, color=OUTLINE_RGB, thickness=OUTLINE_WIDTH, lineType=cv2.LINE_8)
+    return Image.fromarray(rgb, "RGB")

@@ -1,0 +1,59 @@
+"""Reading an opened photo, or the part of it the user chose, off the Tk thread: the photo path
+(the paper's light, the pieces of ink, the search over ways to group them) takes longer than
+the window may stay still."""
+from dataclasses import dataclass, replace
+
+from digitpad.gui.ink_outline import ink_of, outlined
+from digitpad.gui.region import in_photo
+from digitpad.gui.worker import Worker
+from digitpad.recognition.images import ImageError
+
+
+@dataclass(frozen=True)
+class PhotoReading:
+    reading: object  # recognition.numbers.Reading, its boxes in the whole photo's pixels
+    outline: object  # PIL image: the picture read, with the ink found outlined (ink_outline.outlined)
+    region: object  # the region.Region read, or None for the whole photo
+
+
+def read_photo(recognizer, picture, region, outline_size):
+    """Read the number in picture (the photo, or its region already cut out) and outline its ink.
+    Raises ImageError for a picture that cannot be read."""
+    reading = recognizer.read(picture)
+    digits = tuple(replace(digit, box=in_photo(digit.box, region)) for digit in reading.digits)
+    outline = outlined(picture, ink_of(picture, recognizer.framed), outline_size)
+    return PhotoReading(replace(reading, digits=digits), outline, region)
+
+
+class PhotoReader:
+    """Reads one photo at a time in a Worker; only the last reading asked for is reported: one
+    that a later action of the user (another region, Clear, a drawing) made stale is dropped."""
+
+    def __init__(self, widget):
+        self._widget = widget
+        self._asked = 0  # readings asked for (and forgotten): the number of the one that counts
+        self.pending = False  # a reading is running whose answer the window waits for
+        self.worker = None  # the last one started
+
+    def read(self, recognizer, picture, region, outline_size, *, on_done, on_error):
+        """Read picture (PIL image): the photo, or the region of it already cut out; on_done(PhotoReading)
+        or on_error(exception) runs on the Tk thread, unless read() or forget() was called again meanwhile."""
+        self._asked += 1
+        asked = self._asked
+
+        def answer(handler):
+            def run(value):
+                if asked == self._asked:
+                    self.pending = False
+                    handler(value)
+            return run
+
+        self.pending = True
+        self.worker = Worker(self._widget, lambda report, cancel: read_photo(recognizer, picture, region, outline_size),
+               on_report=lambda item: None, on_done=answer(on_done), on_error=answer(on_error),
+               expected=(ImageError,))
+
+    def forget(self):
+        """The photo or its region changed: a reading still running is no longer wanted."""
+        self._asked += 1
+        self.pending = False

@@ -2,14 +2,16 @@
 shown outlined. The real window under a (virtual) display, with events generated on its widgets."""
 import numpy as np
 import pytest
+import test_gui
 from conftest import DRAWN_DIGITS
 from PIL import Image
-from test_gui import app, dense, draw, pump, root  # noqa: F401  (the window's fixtures)
+from test_gui import dense, draw, pump
 
 from digitpad.gui.ink_outline import OUTLINE_RGB, ink_of, outlined
 from digitpad.gui.region import CHOSEN, CLICK, MIN_SIDE, OUTSIDE, TOO_SMALL, Region, in_photo, region_of_drag
 from digitpad.recognition.strokes import render_strokes
 
+root, app = test_gui.root, test_gui.app  # the window's fixtures
 SEVEN, ONE = (150, 150, 430, 470), (560, 150, 760, 470)  # where the photo's digits are (photo px, roomy)
 
 

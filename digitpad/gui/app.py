@@ -171,7 +171,6 @@ class App:
         buttons.pack(side="bottom", fill="x", pady=(8, 0))
         self.pad = DrawingPad(left, on_stroke=self._stroke_finished, on_region=self._region_dragged)
         self.pad.pack(fill="both", expand=True)
-        Tooltip(self.pad, lambda: _(PHOTO_HINT) if self.pad.photo is not None else "")
         self.open_button = ttk.Button(buttons, text=_("Open…"), command=self.open_photo)
         self.undo_button = ttk.Button(buttons, text=_("Undo"), command=self.undo)
         self.clear_button = ttk.Button(buttons, text=_("Clear"), command=self.clear)

@@ -150,6 +150,7 @@ def test_unusable_file_gives_a_message_and_keeps_the_drawing(app, tmp_path):
     bad = tmp_path / "notes.png"
     bad.write_text("not a picture")
     app.show_photo(str(bad))
+    wait_for_photo(app)
     assert "not an image" in app.status.get()
     assert app.pad.strokes and app.answer.get() == "7"
 

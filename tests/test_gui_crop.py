@@ -172,14 +172,25 @@ def test_a_correction_of_the_region_keeps_the_region_as_the_sample(photo):
     assert int(np.argmax(app.recognizer.probabilities(samples.images[0]))) == 7  # the 7 alone, not "71"
 
 
-def test_a_reading_made_stale_by_clear_is_dropped(app, tmp_path):
+def test_a_photo_is_opened_and_read_in_the_background_and_clear_drops_it(app, tmp_path):
     app.show_photo(str(two_digit_photo(tmp_path / "71.jpg")))
-    assert app.photo_reader.pending
+    assert app.photo_reader.pending and app.pad.photo is None  # show_photo returned before opening it
+    assert "Opening 71.jpg" in app.status.get()
     app.clear()
-    assert not app.photo_reader.pending
+    assert not app.photo_reader.pending and app.status.get() == ""
     worker = app.photo_reader.worker
-    pump(app.root, lambda: not worker.running())  # the stale reading has come back...
-    assert app.answer.get() == "" and app.reading is None and app._ink_tk is None  # ...and was dropped
+    pump(app.root, lambda: not worker.running())  # the photo, opened and read, has come back...
+    assert app.pad.photo is None and app.answer.get() == "" and app.reading is None  # ...and was dropped
+    assert app._ink_tk is None
+
+
+def test_without_a_model_a_photo_is_shown_and_the_window_says_why_it_is_not_read(app, tmp_path):
+    app.recognizer = None
+    app.show_photo(str(two_digit_photo(tmp_path / "71.jpg")))
+    wait_for_reading(app)
+    assert app.pad.photo is not None and app.answer.get() == "?" and "No model" in app.detail.get()
+    drag_on_photo(app, SEVEN[:2], SEVEN[2:])
+    assert app.pad.region is not None and app.answer.get() == "?" and not app.photo_reader.pending
 
 
 def test_a_drag_on_the_pad_still_draws(app):

@@ -22,7 +22,7 @@ from digitpad.gui.tooltip import Tooltip
 from digitpad.gui.training_dialog import TrainingDialog, training_job
 from digitpad.i18n import CJK_FONT_HINT, LANGUAGES, N_, _, choose_language, has_cjk_font, use_language
 from digitpad.paths import resolve_weights, shipped_weights, user_weights
-from digitpad.recognition.images import BlankImageError, ImageError, open_image
+from digitpad.recognition.images import BlankImageError, ImageError
 from digitpad.recognition.network import summary
 from digitpad.recognition.numbers import inside_pad
 from digitpad.recognition.recognizer import Recognizer, top_answer
@@ -265,7 +265,7 @@ class App:
         if self.pad.is_blank():
             self._show_answer(BLANK, _("Draw a digit or a number"))
             return
-        recognizer = Recognizer(self.recognizer.weights, framed=self.framed.get())
+        recognizer = self._current_recognizer()
         if self.pad.photo is not None:
             self._show_answer(BLANK, _("Reading the photo…"))
             self.photo_reader.read(recognizer, self.pad.recognition_image(), self.pad.region, INK_VIEW_SIZE,
@@ -277,6 +277,10 @@ class App:
         except BlankImageError:
             reading = None
         self._show_reading(reading, _("No digit found: the picture is blank"))
+
+    def _current_recognizer(self):
+        """The weights in use with the framing chosen in View; None without a model."""
+        return None if self.recognizer is None else Recognizer(self.recognizer.weights, framed=self.framed.get())
 
     def _photo_read(self, result):
         """The photo (or the part chosen) was read: the answer, and the ink found, outlined."""
@@ -415,6 +419,8 @@ class App:
             self._show_answer(BLANK, _("Press Recognize (Return) to read it."))
 
     def clear(self):
+        if self._saying_opened:
+            self.say("")  # the photo is gone
         self.pad.clear()
         self.recognize()
 
@@ -441,17 +447,27 @@ class App:
         return None
 
     def show_photo(self, path):
-        """Show and recognise an image file; a file that cannot be used gets a message."""
-        try:
-            image = open_image(path)
-        except ImageError as error:
-            self.say(str(error), error=True)
-            return
-        self.pad.show_photo(image)
+        """Open, show and recognise an image file, in the background; a file that cannot be used gets
+        a message and the pad is left as it was."""
+        self.say(_("Opening {name}…").format(name=Path(path).name), tip=str(path))
+        self._saying_opened = True  # (until the photo is shown, or the user draws or clears meanwhile)
+        self.photo_reader.read(self._current_recognizer(), path, None, INK_VIEW_SIZE,
+                               on_done=lambda result: self._photo_opened(path, result),
+                               on_error=lambda error: self._photo_not_opened(path, error))
+
+    def _photo_not_opened(self, path, error):
+        self.say(str(error) if isinstance(error, ImageError)
+                 else _("Cannot open {name}: {error}").format(name=Path(path).name, error=error), error=True)
+
+    def _photo_opened(self, path, result):
+        self.pad.show_photo(result.picture)
         self.say(_("Opened {name}.").format(name=Path(path).name) + " " + _(PHOTO_HINT),
                  tip=str(path) + "\n" + _(PHOTO_HINT))
         self._saying_opened = True
-        self.recognize()
+        if result.reading is None:  # no model: recognize() says so
+            self.recognize()
+        else:
+            self._photo_read(result)
 
     def say(self, message, error=False, tip=None):
         """A message in the status bar, red for a problem; tip: more (e.g. a full path) shown on hover."""

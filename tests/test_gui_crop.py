@@ -8,7 +8,7 @@ from PIL import Image
 from test_gui import dense, draw, pump
 
 from digitpad.gui.ink_outline import OUTLINE_RGB, ink_of, outlined
-from digitpad.gui.region import CHOSEN, CLICK, MIN_SIDE, OUTSIDE, TOO_SMALL, Region, in_photo, region_of_drag
+from digitpad.gui.region import CHOSEN, CLICK, MIN_SIDE, OUTSIDE, TOO_SMALL, Region, in_photo, on_canvas, region_of_drag
 from digitpad.recognition.strokes import render_strokes
 
 root, app = test_gui.root, test_gui.app  # the window's fixtures
@@ -119,6 +119,10 @@ def test_dragging_a_rectangle_around_one_digit_reads_that_digit(photo):
     (box,) = [digit.box for digit in app.reading.digits]  # in the whole photo's pixels, around the 7
     assert SEVEN[0] <= box[0] < box[2] <= SEVEN[2] and SEVEN[1] <= box[1] < box[3] <= SEVEN[3]
     assert box[2] - box[0] > 100 and box[3] - box[1] > 200
+    app.root.geometry(f"{app.root.winfo_width() + 200}x{app.root.winfo_height() + 150}")  # a larger window
+    pump(app.root, lambda: app.pad.winfo_height() > 420)
+    (marked,) = app.pad.find_withtag("region")  # the rectangle stays around the same ink
+    assert np.allclose(app.pad.coords(marked), on_canvas(app.pad.region.box, app.pad.photo_box), atol=1)
     drag_on_photo(app, ONE[2:], ONE[:2])  # from bottom right to top left
     wait_for_reading(app)
     assert app.answer.get() == "1" and ONE[0] <= app.reading.digits[0].box[0]

@@ -1,4 +1,4 @@
-"""Development tool: extract the window's strings and compile the catalogs (needs Babel).
+"""Development tool: extract the strings users see and compile the catalogs (needs Babel).
 
     python scripts/make_catalogs.py
 
@@ -11,7 +11,12 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "digitpad"
 HERE = PACKAGE / "locale"
-SOURCES = [PACKAGE / "gui", PACKAGE / "settings.py", PACKAGE / "i18n.py"]
+# what tests/test_i18n.py checks: the window, the command line (with argparse's own words) and
+# the library modules whose messages they show
+SOURCES = [PACKAGE / "gui", PACKAGE / "settings.py", PACKAGE / "i18n.py", PACKAGE / "cli.py",
+           PACKAGE / "argparse_i18n.py", PACKAGE / "samples.py", PACKAGE / "labels.py", PACKAGE / "paths.py",
+           PACKAGE / "training", *(PACKAGE / "recognition" / name for name in
+                                   ("images.py", "weights.py", "strokes.py", "network.py"))]
 KEYWORDS = ["-k", "N_", "-k", "ngettext:1,2"]
 
 

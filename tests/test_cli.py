@@ -290,7 +290,7 @@ def test_samples_in_the_folder_that_are_symlinks_or_pipes_are_never_read(isolate
     out = capsys.readouterr().out
     assert "1 sample in" in out and out.count("symbolic link") == 2 and "pipe.png is not a regular file" in out
     assert without_hanging(main, ["samples", "export", str(tmp_path / "copy")]) == 0
-    assert "copied 1 samples" in capsys.readouterr().out
+    assert "copied 1 sample to" in capsys.readouterr().out
     assert sorted(p.name for p in (tmp_path / "copy").iterdir()) == sorted(
         p.name for p in folder.iterdir() if p.is_file() and not p.is_symlink())
 

@@ -66,8 +66,29 @@ def wrap(text, width):
     return lines + [line.rstrip()] if line.strip() else lines
 
 
+_CHINESE_HEADING = re.compile(rf"(?m)^(\S.*[{_WIDE}]):$")
+
+
 class HelpFormatter(argparse.HelpFormatter):
-    """argparse's help, wrapped by columns instead of characters: Chinese lines fit the terminal."""
+    """argparse's help, wrapped by columns instead of characters: Chinese lines fit the terminal;
+    a Chinese section heading ends with a Chinese colon, as Chinese text does."""
+
+    def format_help(self):
+        return _CHINESE_HEADING.sub(r"\1：", super().format_help())
+
+    def _format_usage(self, usage, actions, groups, prefix):
+        # argparse lines the usage up under the program's name counting characters: "用法：" takes
+        # three more columns than characters, so the usage is wrapped narrower and its lines moved
+        shown = prefix if prefix is not None else argparse._("usage: ")
+        extra = columns(shown) - len(shown)
+        if extra <= 0:
+            return super()._format_usage(usage, actions, groups, prefix)
+        self._width -= extra
+        try:
+            first, *rest = super()._format_usage(usage, actions, groups, prefix).split("\n")
+        finally:
+            self._width += extra
+        return "\n".join([first, *(" " * extra + line if line else line for line in rest)])
 
     def _split_lines(self, text, width):
         return wrap(text, width) if columns(text) != len(text) else super()._split_lines(text, width)

@@ -407,7 +407,7 @@ def run_digitpad(*arguments, language, columns=100):
 def test_help_is_in_chinese_with_argparse_s_own_words():
     result = run_digitpad("--help", language="zh_CN")
     assert result.returncode == 0, result.stderr
-    for chinese in ("用法：digitpad", "识别手写数字。", "选项", "显示此帮助信息并退出", "命令",
+    for chinese in ("用法：digitpad", "识别手写数字。", "\n选项：\n", "显示此帮助信息并退出", "\n命令：\n",
                     "识别图片文件", "在 MNIST 上训练并保留最佳权重", "用你自己的手写样本微调模型"):
         assert chinese in result.stdout, chinese
     for english in ("usage:", "options", "show this help", "Recognise", "recognise image files"):
@@ -419,12 +419,14 @@ def test_a_command_s_help_is_in_chinese_and_fits_the_terminal():
 
     result = run_digitpad("predict", "--help", language="zh_CN", columns=60)
     assert result.returncode == 0, result.stderr
-    for chinese in ("用法：digitpad predict", "位置参数", "图片文件；- 表示逐个询问路径", "每行输出一个 JSON 对象",
+    for chinese in ("用法：digitpad predict", "\n位置参数：\n", "图片文件；- 表示逐个询问路径", "每行输出一个 JSON 对象",
                     "只用教程中的预处理", "默认使用哪种网络的权重"):
         assert chinese in result.stdout, chinese
     assert "positional arguments" not in result.stdout and "image files" not in result.stdout
     # a Chinese character takes two columns: lines are wrapped by columns, not characters
     assert max(columns(line) for line in result.stdout.splitlines()) <= 60
+    first, *more = result.stdout.split("\n\n")[0].splitlines()  # the usage, lined up under its first option
+    assert more and {len(line) - len(line.lstrip()) for line in more} == {columns("用法：digitpad predict ")}
 
 
 def test_a_usage_error_is_in_chinese_on_one_line():

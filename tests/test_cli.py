@@ -442,11 +442,11 @@ def test_a_bad_file_is_said_in_one_line_in_the_user_s_language(images):
     chinese = run_digitpad("predict", str(broken), str(folder), language="zh_CN")
     english = run_digitpad("predict", str(broken), str(folder), language="en")
     assert chinese.returncode == english.returncode == 1
-    unreadable, not_a_file = chinese.stdout.splitlines()
-    assert unreadable.startswith(f"{broken}: 错误：{broken} 不是 digitpad 能读取的图片（") and unreadable.endswith("）")
-    assert not_a_file == f"{folder}: 错误：{folder} 是文件夹，不是图片"
-    assert english.stdout.splitlines()[1] == f"{folder}: error: {folder} is a folder, not an image"
-    assert "is not an image digitpad can read" in english.stdout.splitlines()[0]
+    assert chinese.stdout.splitlines() == [f"{broken}: 错误：{broken} 不是 digitpad 能读取的图片（格式未知或文件已损坏）",
+                                           f"{folder}: 错误：{folder} 是文件夹，不是图片"]
+    assert english.stdout.splitlines() == [f"{broken}: error: {broken} is not an image digitpad can read "
+                                           "(unknown or damaged format)",
+                                           f"{folder}: error: {folder} is a folder, not an image"]
     assert chinese.stderr == english.stderr == ""
 
 

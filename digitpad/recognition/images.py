@@ -3,7 +3,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from digitpad.i18n import _
 from digitpad.recognition.weights import open_regular_file
@@ -47,6 +47,8 @@ def open_image(source):
 
 
 def _describe(error):
+    if isinstance(error, UnidentifiedImageError):  # Pillow's text names a file descriptor: "name=6"
+        return _("unknown or damaged format")
     return str(error) or type(error).__name__
 
 def _normalise(image, name):

@@ -48,12 +48,24 @@ def main(argv=None):
 
 
 def _choose_language():
-    """As the window does: its setting, else the environment, else the system's locale."""
+    """As the window does: its setting, else the environment, else the system's locale; English
+    when the terminal (or file) written to cannot take Chinese characters, instead of a traceback."""
     from digitpad.settings import load_settings
 
     settings, _problem = load_settings()  # a broken settings file is the window's to report
-    use_language(choose_language(settings.language))
+    language = choose_language(settings.language)
+    if language != "en" and not all(_can_write("用法", stream) for stream in (sys.stdout, sys.stderr)):
+        language = "en"
+    use_language(language)
     translate_argparse()
+
+
+def _can_write(text, stream):
+    try:
+        text.encode(getattr(stream, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 def _at_least(low, high=None):

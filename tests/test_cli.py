@@ -475,6 +475,13 @@ def test_percentages_look_the_same_in_both_languages(images):
     assert chinese == english and re.fullmatch(r".*: 7 \(\d+\.\d%\)\n", english)
 
 
+def test_an_output_that_cannot_take_chinese_gets_english_not_a_traceback(monkeypatch):
+    monkeypatch.setenv("PYTHONIOENCODING", "latin-1")
+    result = run_digitpad("predict", "/", language="zh_CN")
+    assert result.returncode == 1 and result.stderr == ""
+    assert result.stdout == "/: error: / is a folder, not an image\n"
+
+
 def test_the_window_s_language_setting_decides_for_the_command_line_too(isolated_home):
     from digitpad.settings import Settings, save_settings
 

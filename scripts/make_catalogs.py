@@ -24,15 +24,21 @@ def pybabel(*args):
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)
 
 
-def main():
+def update():
+    """Extract the template and merge it into each catalog; returns the catalogs."""
     template = HERE / "digitpad.pot"
     pybabel("extract", *KEYWORDS, "--no-location", "--sort-output", "--omit-header", "-o", str(template),
             *map(str, SOURCES))
-    for catalog in HERE.glob("*/LC_MESSAGES/digitpad.po"):
-        language = catalog.parent.parent.name
-        pybabel("update", "--no-fuzzy-matching", "--ignore-obsolete", "-l", language, "-i", str(template),
-                "-o", str(catalog))
-        pybabel("compile", "-l", language, "-i", str(catalog), "-o", str(catalog.with_suffix(".mo")))
+    catalogs = sorted(HERE.glob("*/LC_MESSAGES/digitpad.po"))
+    for catalog in catalogs:
+        pybabel("update", "--no-fuzzy-matching", "--ignore-obsolete", "-l", catalog.parent.parent.name,
+                "-i", str(template), "-o", str(catalog))
+    return catalogs
+
+
+def main():
+    for catalog in update():
+        pybabel("compile", "-l", catalog.parent.parent.name, "-i", str(catalog), "-o", str(catalog.with_suffix(".mo")))
 
 
 if __name__ == "__main__":

@@ -4,11 +4,14 @@ import json
 import signal
 import sys
 import threading
+from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
 
 from digitpad.adapting import origin_of
+from digitpad.argparse_i18n import HelpFormatter, translate_argparse
+from digitpad.i18n import _, choose_language, in_language, ngettext, padded, use_language
 from digitpad.labels import NUMBER, LabelsError, read_labels
 from digitpad.paths import adapted_weights, resolve_weights, user_weights
 from digitpad.recognition.images import ImageError
@@ -28,6 +31,7 @@ from digitpad.training.limits import MAX_BATCH_SIZE
 
 
 def main(argv=None):
+    _choose_language()
     args = _parser().parse_args(argv)
     if args.command is None:
         from digitpad.gui.app import run
@@ -39,8 +43,29 @@ def main(argv=None):
         print(f"digitpad: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:  # Ctrl-C before training's own handler is in place, or while adapting
-        print("\ndigitpad: interrupted", file=sys.stderr)
+        print("\ndigitpad: " + _("interrupted"), file=sys.stderr)
         return 130
+
+
+def _choose_language():
+    """As the window does: its setting, else the environment, else the system's locale; English
+    when the terminal (or file) written to cannot take Chinese characters, instead of a traceback."""
+    from digitpad.settings import load_settings
+
+    settings, _problem = load_settings()  # a broken settings file is the window's to report
+    language = choose_language(settings.language)
+    if language != "en" and not all(_can_write("用法", stream) for stream in (sys.stdout, sys.stderr)):
+        language = "en"
+    use_language(language)
+    translate_argparse()
+
+
+def _can_write(text, stream):
+    try:
+        text.encode(getattr(stream, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 def _at_least(low, high=None):
@@ -50,10 +75,11 @@ def _at_least(low, high=None):
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+            raise argparse.ArgumentTypeError(_("{text} is not a whole number").format(text=repr(text))) from None
         if value < low or (high is not None and value > high):
-            raise argparse.ArgumentTypeError(f"{value} is not in {low}..{high}" if high is not None
-                                             else f"{value} is less than {low}")
+            raise argparse.ArgumentTypeError(
+                _("{value} is not in {low}..{high}").format(value=value, low=low, high=high) if high is not None
+                else _("{value} is less than {low}").format(value=value, low=low))
         return value
 
     return parse
@@ -65,61 +91,71 @@ BATCH_SIZE = _at_least(1, MAX_BATCH_SIZE)  # as the training dialog allows
 
 
 def _parser():
-    parser = argparse.ArgumentParser(prog="digitpad", description="Recognise handwritten digits.")
-    parser.add_argument("--weights", help="weights file (default: yours if trained, else the shipped one)")
-    commands = parser.add_subparsers(dest="command", title="commands")
+    parser = argparse.ArgumentParser(prog="digitpad", description=_("Recognise handwritten digits."),
+                                     formatter_class=HelpFormatter)
+    parser.add_argument("--weights", help=_("weights file (default: yours if trained, else the shipped one)"))
+    commands = parser.add_subparsers(dest="command", title=_("commands"))
 
-    predict = commands.add_parser("predict", help="recognise image files")
-    predict.add_argument("files", nargs="+", metavar="FILE", help="image files; - asks for paths one by one")
-    predict.add_argument("--json", action="store_true", help="one JSON object per line")
+    def command(name, help):
+        return commands.add_parser(name, help=help, description=help, formatter_class=HelpFormatter)
+
+    predict = command("predict", _("recognise image files"))
+    predict.add_argument("files", nargs="+", metavar="FILE", help=_("image files; - asks for paths one by one"))
+    predict.add_argument("--json", action="store_true", help=_("one JSON object per line"))
     _add_common(predict)
     predict.set_defaults(handler=_predict)
 
-    read = commands.add_parser("read", help="read whole numbers (several digits) in image files")
-    read.add_argument("files", nargs="+", metavar="FILE", help="image files; - asks for paths one by one")
-    read.add_argument("--json", action="store_true", help="one JSON object per line")
+    read = command("read", _("read whole numbers (several digits) in image files"))
+    read.add_argument("files", nargs="+", metavar="FILE", help=_("image files; - asks for paths one by one"))
+    read.add_argument("--json", action="store_true", help=_("one JSON object per line"))
     _add_common(read)
     read.set_defaults(handler=_read)
 
-    evaluate = commands.add_parser("evaluate", help="accuracy and confusion matrix")
+    mnist_help = _("MNIST folder or .npz (default: $DIGITPAD_MNIST or download)")
+    evaluate = command("evaluate", _("accuracy and confusion matrix"))
     source = evaluate.add_mutually_exclusive_group()
-    source.add_argument("--data", help="MNIST folder or .npz (default: $DIGITPAD_MNIST or download)")
-    source.add_argument("--images", help="folder of images with labels.csv (file,label)")
-    source.add_argument("--numbers", help="folder of images of whole numbers with labels.csv (file,number)")
+    source.add_argument("--data", help=mnist_help)
+    source.add_argument("--images", help=_("folder of images with labels.csv (file,label)"))
+    source.add_argument("--numbers", help=_("folder of images of whole numbers with labels.csv (file,number)"))
     _add_common(evaluate)
     evaluate.set_defaults(handler=_evaluate)
 
-    train = commands.add_parser("train", help="train on MNIST and keep the best weights")
-    train.add_argument("--epochs", type=POSITIVE, default=5)
-    train.add_argument("--batch-size", type=BATCH_SIZE, default=32)
-    train.add_argument("--data", help="MNIST folder or .npz (default: $DIGITPAD_MNIST or download)")
-    train.add_argument("--out", type=_file_name, help=f"where to write (default: {user_weights()}, or {user_weights('cnn').name} for cnn)")
-    train.add_argument("--fresh", action="store_true", help="start from scratch, not from the current weights")
+    train = command("train", _("train on MNIST and keep the best weights"))
+    train.add_argument("--epochs", type=POSITIVE, default=5, help=_("how many times to go through MNIST"))
+    train.add_argument("--batch-size", type=BATCH_SIZE, default=32,
+                       help=_("images per step, 1 to {limit}").format(limit=MAX_BATCH_SIZE))
+    train.add_argument("--data", help=mnist_help)
+    train.add_argument("--out", type=_file_name, help=_("where to write (default: {path}, or {name} for cnn)").format(
+        path=user_weights(), name=user_weights("cnn").name))
+    train.add_argument("--fresh", action="store_true", help=_("start from scratch, not from the current weights"))
     train.add_argument("--replace", action="store_true",
-                       help="let the best epoch replace the weights in --out even when they are better "
-                            "(without it, only a better epoch replaces them); the old file is kept as "
-                            "<name>.previous.weights.h5")
+                       help=_("let the best epoch replace the weights in --out even when they are better "
+                              "(without it, only a better epoch replaces them); the old file is kept as "
+                              "<name>.previous.weights.h5"))
     train.add_argument("--augment", action="store_true",
-                       help="random rotation, shift, zoom, stroke width; flagged 1s, crossed 7s, curled 9s")
-    train.add_argument("--seed", type=SEED, help="0..2**32-1: the same seed trains the same weights")
-    train.add_argument("--model", choices=KINDS, default="mlp", help="mlp: the tutorial's network; cnn: convolutional")
-    train.add_argument("--weights", dest="weights", default=argparse.SUPPRESS, help="weights to resume from")
+                       help=_("random rotation, shift, zoom, stroke width; flagged 1s, crossed 7s, curled 9s"))
+    train.add_argument("--seed", type=SEED, help=_("0..2**32-1: the same seed trains the same weights"))
+    train.add_argument("--model", choices=KINDS, default="mlp",
+                       help=_("mlp: the tutorial's network; cnn: convolutional"))
+    train.add_argument("--weights", dest="weights", default=argparse.SUPPRESS, help=_("weights to resume from"))
     train.set_defaults(handler=_train)
 
-    adapt = commands.add_parser("adapt", help="fine-tune the model on your own handwriting samples (no TensorFlow needed)")
-    adapt.add_argument("--samples", default=str(samples_dir()), help=f"images + labels.csv (default: {samples_dir()})")
-    adapt.add_argument("--data", help="ignored: adapting mixes in the MNIST subset shipped with digitpad")
-    adapt.add_argument("--out", type=_file_name, help=f"where to write (default: {adapted_weights()}, or "
-                                     f"{adapted_weights('cnn').name} for cnn; never the weights adapted from)")
+    adapt = command("adapt", _("fine-tune the model on your own handwriting samples (no TensorFlow needed)"))
+    adapt.add_argument("--samples", default=str(samples_dir()),
+                       help=_("images + labels.csv (default: {folder})").format(folder=samples_dir()))
+    adapt.add_argument("--data", help=_("ignored: adapting mixes in the MNIST subset shipped with digitpad"))
+    adapt.add_argument("--out", type=_file_name,
+                       help=_("where to write (default: {path}, or {name} for cnn; never the weights adapted from)")
+                       .format(path=adapted_weights(), name=adapted_weights("cnn").name))
     adapt.add_argument("--weights", dest="weights", default=argparse.SUPPRESS,
-                       help="weights to start from (adapted weights: the weights they were adapted from)")
-    adapt.add_argument("--model", choices=KINDS, default="mlp")
-    adapt.add_argument("--seed", type=int, default=0)
+                       help=_("weights to start from (adapted weights: the weights they were adapted from)"))
+    adapt.add_argument("--model", choices=KINDS, default="mlp", help=_("which network's weights by default"))
+    adapt.add_argument("--seed", type=int, default=0, help=_("the same seed adapts the same way"))
     adapt.set_defaults(handler=_adapt)
 
-    samples = commands.add_parser("samples", help="list, export or delete your kept samples")
-    samples.add_argument("action", choices=["list", "export", "delete"])
-    samples.add_argument("destination", nargs="?", help="for export: a new folder")
+    samples = command("samples", _("list, export or delete your kept samples"))
+    samples.add_argument("action", choices=["list", "export", "delete"], help=_("what to do with the samples"))
+    samples.add_argument("destination", nargs="?", help=_("for export: a new folder"))
     samples.set_defaults(handler=_samples)
     return parser
 
@@ -127,14 +163,14 @@ def _parser():
 def _file_name(text):
     """An --out: a file name, never empty (an empty one would silently mean the default)."""
     if not text.strip():
-        raise argparse.ArgumentTypeError("an empty file name")
+        raise argparse.ArgumentTypeError(_("an empty file name"))
     return text
 
 
 def _add_common(parser):
-    parser.add_argument("--weights", default=argparse.SUPPRESS, help="weights file to use")
-    parser.add_argument("--no-frame", action="store_true", help="the tutorial's preprocessing alone")
-    parser.add_argument("--model", choices=KINDS, default="mlp", help="which network's weights by default")
+    parser.add_argument("--weights", default=argparse.SUPPRESS, help=_("weights file to use"))
+    parser.add_argument("--no-frame", action="store_true", help=_("the tutorial's preprocessing alone"))
+    parser.add_argument("--model", choices=KINDS, default="mlp", help=_("which network's weights by default"))
 
 
 def _predict(args):
@@ -157,23 +193,26 @@ def _read(args):
         if not reading.digits:
             return found, reading.message
         each = ", ".join(f"{d.digit} {d.confidence:.1%}" for d in reading.digits)
-        return found, f"{reading.number} (min confidence {reading.min_confidence:.1%}: {each})"
+        return found, _("{number} (min confidence {confidence}: {digits})").format(
+            number=reading.number, confidence=f"{reading.min_confidence:.1%}", digits=each)
 
     return _each_file(args, answer, "number")
 
 
 def _each_file(args, answer, key):
     """Print answer(recognizer, path) -> (object for --json, text) for each file given (or typed);
-    a file that cannot be used is said (`key` null in JSON) and the run goes on: exit status 1."""
+    a file that cannot be used is said (`key` null in JSON) and the run goes on: exit status 1.
+    JSON lines are the same in every language: their messages are English."""
     recognizer = Recognizer.load(args.weights, framed=not args.no_frame, kind=args.model)
     paths = _prompted_paths() if args.files == ["-"] else args.files
     failures = 0
     for path in paths:
         try:
-            found, text = answer(recognizer, path)
+            with in_language("en") if args.json else nullcontext():
+                found, text = answer(recognizer, path)
         except (ImageError, OSError) as error:  # one bad file: said, and the run goes on
             failures += 1
-            found, text = {key: None, "error": str(error)}, f"error: {error}"
+            found, text = {key: None, "error": str(error)}, _("error: {error}").format(error=error)
         print(json.dumps({"file": path} | found) if args.json else f"{path}: {text}", flush=True)
     return 1 if failures else 0
 
@@ -183,7 +222,7 @@ def _prompted_paths():
 
     The prompt goes to stderr, and only to a person at a terminal: stdout holds answers only
     (one JSON object per line with --json)."""
-    prompt = "image path (Ctrl-D to end): " if sys.stdin.isatty() else ""
+    prompt = _("image path (Ctrl-D to end): ") if sys.stdin.isatty() else ""
     while True:
         print(prompt, end="", file=sys.stderr, flush=True)
         line = sys.stdin.readline()
@@ -200,25 +239,29 @@ def _evaluate(args):
     recognizer = Recognizer.load(args.weights, framed=not args.no_frame, kind=args.model)
     if args.numbers:
         return _evaluate_numbers(recognizer, Path(args.numbers))
-    network_alone = ""
+    network = None
     if args.images:
         predictions, labels = _predict_folder(recognizer, Path(args.images))
         source = args.images
     else:
-        _, (x_test, labels) = load_mnist(args.data)
+        _training, (x_test, labels) = load_mnist(args.data)
         answers = recognizer.answers_of_pixels(x_test / 255.0)
         predictions = answers.mean(axis=0).argmax(axis=1)
-        source = f"MNIST test ({describe_source(args.data)})"
+        source = _("MNIST test ({source})").format(source=describe_source(args.data))
         network = np.mean(answers[0].argmax(axis=1) == labels)
-        network_alone = f" (the network alone, as training reports it: {network:.2%})"
     if len(labels) == 0:
-        raise DataError(f"{source}: no images to evaluate (labels.csv has no usable row)")
+        raise DataError(_("{source}: no images to evaluate (labels.csv has no usable row)").format(source=source))
     failed = int(np.sum(predictions < 0))
-    print(f"weights: {recognizer.weights.path}")
-    print(f"images:  {len(labels)} from {source}")
+    print(_("weights: {path}").format(path=recognizer.weights.path))
+    print(_("images:  {count} from {source}").format(count=len(labels), source=source))
     if failed:
-        print(f"unusable (blank or unreadable, counted wrong): {failed}")
-    print(f"accuracy: {np.mean(predictions == labels):.2%}{network_alone}")
+        print(_("unusable (blank or unreadable, counted wrong): {count}").format(count=failed))
+    accuracy = f"{np.mean(predictions == labels):.2%}"
+    if network is None:
+        print(_("accuracy: {accuracy}").format(accuracy=accuracy))
+    else:
+        print(_("accuracy: {accuracy} (the network alone, as training reports it: {network})").format(
+            accuracy=accuracy, network=f"{network:.2%}"))
     print(format_confusion(confusion_matrix(labels, predictions)))
     return 0
 
@@ -227,14 +270,13 @@ def _evaluate_numbers(recognizer, folder):
     """How many numbers are read exactly, how many digits are right, how often the count is wrong."""
     table = read_labels(folder, NUMBER)
     for reason in table.skipped:
-        print(f"skipped: {reason}", file=sys.stderr)
+        print(_("skipped: {reason}").format(reason=reason), file=sys.stderr)
     exact = count_wrong = unusable = digits_right = digits_total = 0
     for path, label in table.rows:
         try:
             number = recognizer.read(path).number
         except (ImageError, OSError) as error:  # counted wrong, said, and the run goes on
-            print(f"unusable: {path.name}: {error}" if path.name not in str(error) else f"unusable: {error}",
-                  file=sys.stderr)
+            _say_unusable(path, error)
             number, unusable = "", unusable + 1
         exact += number == label
         count_wrong += len(number) != len(label)
@@ -242,32 +284,40 @@ def _evaluate_numbers(recognizer, folder):
             digits_right += sum(read == written for read, written in zip(number, label))
             digits_total += len(label)
     if not table.rows:
-        raise DataError(f"{folder}: no numbers to evaluate (labels.csv has no usable row)")
+        raise DataError(_("{folder}: no numbers to evaluate (labels.csv has no usable row)").format(folder=folder))
     count = len(table.rows)
-    print(f"weights: {recognizer.weights.path}")
-    print(f"numbers: {len(table.rows)} from {folder}")
+    print(_("weights: {path}").format(path=recognizer.weights.path))
+    print(_("numbers: {count} from {folder}").format(count=count, folder=folder))
     if unusable:
-        print(f"unusable (unreadable, counted wrong): {unusable}")
-    print(f"read exactly: {exact / count:.2%}")
-    print(f"digits right: {digits_right / max(digits_total, 1):.2%} (where the count of digits is right)")
-    print(f"count of digits wrong: {count_wrong / count:.2%}")
+        print(_("unusable (unreadable, counted wrong): {count}").format(count=unusable))
+    print(_("read exactly: {share}").format(share=f"{exact / count:.2%}"))
+    print(_("digits right: {share} (where the count of digits is right)").format(
+        share=f"{digits_right / max(digits_total, 1):.2%}"))
+    print(_("count of digits wrong: {share}").format(share=f"{count_wrong / count:.2%}"))
     return 0
+
+
+def _say_unusable(path, error):
+    """One line on stderr for an image counted wrong, naming it once."""
+    if path.name in str(error):
+        print(_("unusable: {error}").format(error=error), file=sys.stderr)
+    else:
+        print(_("unusable: {name}: {error}").format(name=path.name, error=error), file=sys.stderr)
 
 
 def _predict_folder(recognizer, folder):
     """Predicted digits (-1 where an image is unusable) and labels for a folder with labels.csv."""
     table = read_labels(folder)
     for reason in table.skipped:
-        print(f"skipped: {reason}", file=sys.stderr)
+        print(_("skipped: {reason}").format(reason=reason), file=sys.stderr)
     predictions = []
-    for path, _ in table.rows:
+    for path, _label in table.rows:
         try:
             predictions.append(top_answer(recognizer.probabilities(path))[0])
         except (ImageError, OSError) as error:  # counted wrong, said, and the run goes on
-            print(f"unusable: {path.name}: {error}" if path.name not in str(error) else f"unusable: {error}",
-                  file=sys.stderr)
+            _say_unusable(path, error)
             predictions.append(-1)
-    return np.array(predictions, dtype=int), np.array([int(label) for _, label in table.rows], dtype=int)
+    return np.array(predictions, dtype=int), np.array([int(label) for _path, label in table.rows], dtype=int)
 
 
 def confusion_matrix(labels, predictions, classes=10):
@@ -280,7 +330,8 @@ def confusion_matrix(labels, predictions, classes=10):
 
 def format_confusion(matrix):
     """Per-class accuracy and the confusion matrix (rows: true digit, columns: predicted)."""
-    lines = ["true  " + "".join(f"{d:>6}" for d in range(len(matrix))) + "   accuracy"]
+    lines = [padded(_("true"), 4, left=True) + "  " + "".join(f"{d:>6}" for d in range(len(matrix)))
+             + "   " + padded(_("accuracy"), 8)]
     for digit, row in enumerate(matrix):
         accuracy = row[digit] / row.sum() if row.sum() else float("nan")
         lines.append(f"{digit:>4}  " + "".join(f"{n:>6}" for n in row) + f"   {accuracy:8.2%}")
@@ -295,23 +346,24 @@ def _train(args):
     if start_from is not None:  # a mistyped --weights is an error, never a start from scratch
         held = read_weights(start_from).kind
         if held != args.model:
-            raise WeightsError(f"{start_from} holds weights of the {held} network: train it with --model {held}")
+            raise WeightsError(_("{path} holds weights of the {kind} network: train it with --model {kind}")
+                               .format(path=start_from, kind=held))
     out = Path(args.out).expanduser() if args.out else user_weights(args.model)
     check_training_output(out, args.replace)  # before loading MNIST and training: a bad --out is found at once
     if out.is_file() and not args.replace:
         held = read_weights(out).kind
         if held != args.model:
-            raise WeightsError(f"{out} holds weights of the {held} network: train it with --model {held}, "
-                               "or write elsewhere (--out)")
+            raise WeightsError(_("{path} holds weights of the {kind} network: train it with --model {kind}, "
+                                 "or write elsewhere (--out)").format(path=out, kind=held))
     data = load_mnist(args.data)
-    print(f"data: {describe_source(args.data)}")
-    print(f"resuming from: {start_from or 'scratch'}")
-    print(f"writing to: {out}")
+    print(_("data: {source}").format(source=describe_source(args.data)))
+    print(_("resuming from: {path}").format(path=start_from or _("scratch")))
+    print(_("writing to: {path}").format(path=out))
 
     from digitpad.training.train import train  # imports TensorFlow: only now
 
     cancel = threading.Event()
-    previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())  # Ctrl-C keeps the best so far
+    previous = signal.signal(signal.SIGINT, lambda *_signal: cancel.set())  # Ctrl-C keeps the best so far
     try:
         result = train(data, out, start_from=start_from, epochs=args.epochs, batch_size=args.batch_size,
                        augment=args.augment, seed=args.seed, on_progress=_print_progress, cancel=cancel,
@@ -323,36 +375,40 @@ def _train(args):
     build_model(args.model).summary()
     print(format_history(result.history))
     if result.cancelled:
-        print("cancelled")
+        print(_("cancelled"))
     if result.saved:
-        print(f"saved the best weights ({result.best_accuracy:.2%} on MNIST test) to {result.out}")
+        print(_("saved the best weights ({accuracy} on MNIST test) to {path}").format(
+            accuracy=f"{result.best_accuracy:.2%}", path=result.out))
         if result.backup is not None:
-            print(f"the weights it held before are kept in {result.backup}")
+            print(_("the weights it held before are kept in {path}").format(path=result.backup))
     elif result.out_accuracy is not None and result.out_accuracy >= (result.start_accuracy or 0.0):
-        print(f"no epoch beat the weights in {result.out} ({result.out_accuracy:.2%}): unchanged "
-              "(--replace replaces them anyway)")
+        print(_("no epoch beat the weights in {path} ({accuracy}): unchanged (--replace replaces them anyway)")
+              .format(path=result.out, accuracy=f"{result.out_accuracy:.2%}"))
     else:
-        outcome = f"{result.out} unchanged" if result.out.exists() else f"nothing written to {result.out}"
+        outcome = (_("{path} unchanged") if result.out.exists() else _("nothing written to {path}")).format(
+            path=result.out)
         if result.start_accuracy is not None:
-            print(f"no epoch beat the starting weights ({result.start_accuracy:.2%}): {outcome}")
+            print(_("no epoch beat the starting weights ({accuracy}): {outcome}").format(
+                accuracy=f"{result.start_accuracy:.2%}", outcome=outcome))
         else:
-            print(f"no epoch completed: {outcome}")
+            print(_("no epoch completed: {outcome}").format(outcome=outcome))
     return 130 if result.cancelled else 0
 
 
 def _adapt(args):
     cancel = threading.Event()
-    previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())  # Ctrl-C: stop, write nothing
+    previous = signal.signal(signal.SIGINT, lambda *_signal: cancel.set())  # Ctrl-C: stop, write nothing
     try:
         result = _adapt_samples(args, cancel)
     finally:
         signal.signal(signal.SIGINT, previous)
     if result is None or result.cancelled:
-        print("digitpad: adapting cancelled, nothing written", file=sys.stderr)
+        print("digitpad: " + _("adapting cancelled, nothing written"), file=sys.stderr)
         return 130
-    print(f"your samples: {result.samples_before:.1%} right before, {result.samples_after:.1%} after; "
-          f"took {result.seconds:.1f} s")
-    print(f"saved to {result.out} ({result.start_from} is kept; adapting again starts from it)")
+    print(_("your samples: {before} right before, {after} after; took {seconds} s").format(
+        before=f"{result.samples_before:.1%}", after=f"{result.samples_after:.1%}", seconds=f"{result.seconds:.1f}"))
+    print(_("saved to {path} ({start_from} is kept; adapting again starts from it)").format(
+        path=result.out, start_from=result.start_from))
     return 0
 
 
@@ -363,15 +419,16 @@ def _adapt_samples(args, cancel):
     folder = Path(args.samples).expanduser()
     pixels, labels, skipped = read_sample_pixels(folder)
     for reason in skipped:
-        print(f"skipped: {reason}", file=sys.stderr)
+        print(_("skipped: {reason}").format(reason=reason), file=sys.stderr)
     start_from = origin_of(resolve_weights(args.weights, args.model))
     kind = Recognizer.load(start_from).weights.kind
     out = Path(args.out).expanduser() if args.out else adapted_weights(kind)
     if args.data:
-        print("--data is not needed: adapting mixes in the MNIST subset shipped with digitpad", file=sys.stderr)
+        print(_("--data is not needed: adapting mixes in the MNIST subset shipped with digitpad"), file=sys.stderr)
     if cancel.is_set():
         return None
-    print(f"adapting {start_from} to {len(labels)} samples from {folder}")
+    print(ngettext("adapting {path} to {count} sample from {folder}", "adapting {path} to {count} samples from {folder}",
+                   len(labels)).format(path=start_from, count=len(labels), folder=folder))
     try:
         return adapt(start_from, pixels, labels, out, seed=args.seed, cancel=cancel)
     except AdaptingError as error:
@@ -384,30 +441,39 @@ def _samples(args):
         samples = read_samples(folder)
         counts = np.bincount(np.array(samples.labels, dtype=int), minlength=10) if samples.labels else np.zeros(10, int)
         total = len(samples.labels)
-        print(f"{total} sample{'' if total == 1 else 's'} in {folder}")
+        print(ngettext("{count} sample in {folder}", "{count} samples in {folder}", total).format(
+            count=total, folder=folder))
         print("  ".join(f"{digit}: {count}" for digit, count in enumerate(counts)))
         for reason in samples.skipped:
-            print(f"unusable: {reason}")
+            print(_("unusable: {error}").format(error=reason))
     elif args.action == "export":
         if not args.destination:
-            raise DataError("samples export needs a destination folder")
-        print(f"copied {export_samples(folder, Path(args.destination).expanduser())} samples to {args.destination}")
+            raise DataError(_("samples export needs a destination folder"))
+        count = export_samples(folder, Path(args.destination).expanduser())
+        print(ngettext("copied {count} sample to {folder}", "copied {count} samples to {folder}", count).format(
+            count=count, folder=args.destination))
     else:
-        print(f"deleted {delete_samples(folder)} samples from {folder}")
+        count = delete_samples(folder)
+        print(ngettext("deleted {count} sample from {folder}", "deleted {count} samples from {folder}", count).format(
+            count=count, folder=folder))
     return 0
 
 
 def _print_progress(progress):
-    line = (f"epoch {progress.epoch + 1}/{progress.epochs}  batch {progress.batch}/{progress.batches}"
-            f"  loss {progress.loss:.4f}  accuracy {progress.accuracy:.4f}")
+    line = _("epoch {epoch}/{epochs}  batch {batch}/{batches}  loss {loss}  accuracy {accuracy}").format(
+        epoch=progress.epoch + 1, epochs=progress.epochs, batch=progress.batch, batches=progress.batches,
+        loss=f"{progress.loss:.4f}", accuracy=f"{progress.accuracy:.4f}")
     if progress.epoch_done:
-        print(f"\r{line}  val_accuracy {progress.val_accuracy:.4f}", flush=True)
+        print("\r" + line + "  " + _("val_accuracy {accuracy}").format(accuracy=f"{progress.val_accuracy:.4f}"),
+              flush=True)
     elif sys.stdout.isatty():
         print(f"\r{line}", end="", flush=True)
 
 
 def format_history(history):
-    lines = ["epoch      loss  accuracy  val_loss  val_accuracy  seconds"]
+    headings = [(_("epoch"), 5), (_("loss"), 8), (_("accuracy"), 8), (_("val_loss"), 8), (_("val_accuracy"), 12),
+                (_("seconds"), 7)]
+    lines = ["  ".join(padded(heading, width) for heading, width in headings)]
     lines += [f"{r.epoch:>5}  {r.loss:8.4f}  {r.accuracy:8.4f}  {r.val_loss:8.4f}  {r.val_accuracy:12.4f}  {r.seconds:7.1f}"
               for r in history]
     return "\n".join(lines)

@@ -8,6 +8,8 @@ import gettext
 import locale
 import os
 import sys
+import unicodedata
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -20,6 +22,7 @@ _CJK_FAMILY_WORDS = ("cjk", "wenquanyi", "wqy", "droid sans fallback", "source h
                      "songti", "fangsong", "kaiti", "dengxian")
 
 _translation = gettext.NullTranslations()
+_language = "en"
 
 
 def N_(message):  # noqa: N802 - gettext's name for "mark for translation, translate later"
@@ -62,11 +65,23 @@ def choose_language(setting=""):
 
 def use_language(language):
     """Translate from now on into `language` (a code of LANGUAGES)."""
-    global _translation
+    global _translation, _language
+    _language = language
     if language == "en":
         _translation = gettext.NullTranslations()
     else:
         _translation = gettext.translation(DOMAIN, locale_dir(), languages=[language], fallback=True)
+
+
+@contextmanager
+def in_language(language):
+    """Translate into `language` for a while: e.g. English in output read by programs (--json)."""
+    before = _language
+    use_language(language)
+    try:
+        yield
+    finally:
+        use_language(before)
 
 
 def has_cjk_font(families):
@@ -74,6 +89,17 @@ def has_cjk_font(families):
     if not sys.platform.startswith("linux"):
         return True
     return any(word in family.lower() for family in families for word in _CJK_FAMILY_WORDS)
+
+
+def columns(text):
+    """How many columns of a terminal or a monospaced font text takes: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(character) in "WF" else 1 for character in text)
+
+
+def padded(text, width, left=False):
+    """text with spaces up to `width` columns: right-aligned, or left-aligned when left."""
+    padding = " " * max(0, width - columns(text))
+    return text + padding if left else padding + text
 
 
 def ngettext(singular, plural, count):

@@ -12,6 +12,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from digitpad.i18n import _
 from digitpad.recognition.weights import open_regular_file
 
 LABELS = "labels.csv"
@@ -47,66 +48,69 @@ def read_labels(folder, pattern=DIGIT):
         try:
             text = line.decode("utf-8")
         except UnicodeDecodeError:
-            result.skipped.append(f"{table} line {number}: not UTF-8 text")
+            result.skipped.append(_("{path} line {number}: not UTF-8 text").format(path=table, number=number))
             continue
         if not text.strip():
             continue
         try:
             row = next(csv.reader([text]))
         except csv.Error as error:
-            result.skipped.append(f"{table} line {number}: {error}")
+            result.skipped.append(_("{path} line {number}: {reason}").format(path=table, number=number, reason=error))
             continue
         if number == 1 and len(row) >= 2 and row[0].strip().lower() == "file" and row[1].strip().lower() == "label":
             continue  # the header
         reason = _problem(row, pattern)
         if reason:
-            result.skipped.append(f"{table} line {number}: {reason}")
+            result.skipped.append(_("{path} line {number}: {reason}").format(path=table, number=number, reason=reason))
             continue
         path = folder / Path(row[0].strip()).name
-        reason = _not_a_plain_file(path)
+        reason = _not_a_plain_file(path, path.name)
         if reason:
-            result.skipped.append(f"{table} line {number}: {path.name} {reason}")
+            result.skipped.append(_("{path} line {number}: {reason}").format(path=table, number=number, reason=reason))
             continue
         result.rows.append((path, row[1].strip()))
     return result
 
 
-def _not_a_plain_file(path):
-    """Why path cannot be used, when it exists and is not a regular file; None otherwise
-    (a missing file is reported when it is opened)."""
+def _not_a_plain_file(path, shown):
+    """Why path (named `shown` in the message) cannot be used, when it exists and is not a
+    regular file; None otherwise (a missing file is reported when it is opened)."""
     try:
         mode = os.lstat(path).st_mode
     except OSError:
         return None
     if stat.S_ISLNK(mode):
-        return "is a symbolic link: only files inside the folder are used"
+        return _("{name} is a symbolic link: only files inside the folder are used").format(name=shown)
     if not stat.S_ISREG(mode):
-        return "is not a regular file"
+        return _("{name} is not a regular file").format(name=shown)
     return None
 
 
 def _read_table(table):
     if not os.path.lexists(table):
-        raise LabelsError(f"{table.parent}: no {LABELS} (file,label)")
-    reason = _not_a_plain_file(table)
+        raise LabelsError(_("{folder}: no {name} (file,label)").format(folder=table.parent, name=LABELS))
+    reason = _not_a_plain_file(table, table)
     if reason:
-        raise LabelsError(f"{table} {reason}")
+        raise LabelsError(reason)
     try:
-        with open_regular_file(table, "a table of labels") as f:
+        with open_regular_file(table, _("a table of labels")) as f:
             if os.fstat(f.fileno()).st_size > MAX_BYTES:
-                raise LabelsError(f"{table}: larger than {MAX_BYTES // 2**20} MB, not a table of labels")
+                raise LabelsError(_("{path}: larger than {size} MB, not a table of labels").format(
+                    path=table, size=MAX_BYTES // 2**20))
             return f.read(MAX_BYTES + 1)
     except OSError as error:
-        raise LabelsError(f"{table}: cannot read ({error.strerror or error})") from error
+        raise LabelsError(_("{path}: cannot read ({error})").format(path=table, error=error.strerror or error)) from error
 
 
 def _problem(row, pattern):
     if len(row) < 2:
-        return "not 'file,label'"
+        return _("not 'file,label'")
     name, label = row[0].strip(), row[1].strip()
     if not name or len(name) > MAX_FIELD or Path(name).name in ("", ".", ".."):
-        return "no usable file name"
+        return _("no usable file name")
     if len(label) > MAX_FIELD or not pattern.fullmatch(label):
-        shown = label if len(label) <= 20 else label[:20] + "…"
-        return f"label {shown!r} is not {'a digit 0-9' if pattern is DIGIT else 'a number of digits 0-9'}"
+        shown = repr(label if len(label) <= 20 else label[:20] + "…")
+        if pattern is DIGIT:
+            return _("label {label} is not a digit 0-9").format(label=shown)
+        return _("label {label} is not a number of digits 0-9").format(label=shown)
     return None

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from digitpad.i18n import _
 from digitpad.labels import LABELS, LabelsError, read_labels
 from digitpad.paths import user_data_dir
 from digitpad.recognition.images import ImageError, open_image
@@ -52,12 +53,13 @@ def add_sample(folder, image, label):
         fd = os.open(table, os.O_RDWR | os.O_APPEND | os.O_CREAT | NO_FOLLOW | NON_BLOCKING, 0o644)
     except OSError as error:
         path.unlink(missing_ok=True)
-        raise DataError(f"{table} is not a regular file ({error.strerror}): the sample was not kept") from None
+        raise DataError(_("{path} is not a regular file ({error}): the sample was not kept").format(
+            path=table, error=error.strerror)) from None
     with open(fd, "a", newline="", encoding="utf-8") as f:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             path.unlink(missing_ok=True)
-            raise DataError(f"{table} is not a regular file: the sample was not kept")
+            raise DataError(_("{path} is not a regular file: the sample was not kept").format(path=table))
         writer = csv.writer(f)
         if info.st_size == 0:
             writer.writerow(["file", "label"])
@@ -102,10 +104,10 @@ def read_sample_pixels(folder):
             pixels.append(mnist_pixels(image))
             labels.append(label)
         except ImageError as error:  # a blank sample teaches nothing
-            samples.skipped.append(f"a sample of {label}: {error}")
+            samples.skipped.append(_("a sample of {digit}: {error}").format(digit=label, error=error))
     if not labels:
-        raise DataError(f"{folder}: no usable samples yet (after an answer, click the right digit "
-                        "or press its key; or put images and labels.csv there)")
+        raise DataError(_("{folder}: no usable samples yet (after an answer, click the right digit "
+                          "or press its key; or put images and labels.csv there)").format(folder=folder))
     return np.stack(pixels), np.array(labels), samples.skipped
 
 
@@ -115,7 +117,7 @@ def count_samples(folder):
         rows = read_labels(folder).rows
     except LabelsError:
         return 0
-    return sum(1 for path, _ in rows if path.is_file())  # read_labels left out symlinks
+    return sum(1 for path, _label in rows if path.is_file())  # read_labels left out symlinks
 
 
 def delete_samples(folder):
@@ -127,15 +129,20 @@ def delete_samples(folder):
     count = count_samples(folder)
     try:
         if folder.is_symlink() or not folder.is_dir():
-            raise NotADirectoryError(20, "not a folder", str(folder))
+            raise NotADirectoryError(20, _("not a folder"), str(folder))
         for path in _sample_files(folder):
             path.unlink()
         (folder / LABELS).unlink(missing_ok=True)
         if not any(folder.iterdir()):  # files of the user's own in it stay, and so does the folder
             folder.rmdir()
     except OSError as error:
-        where = f" ({error.filename})" if error.filename and str(error.filename) != str(folder) else ""
-        raise DataError(f"could not delete the samples in {folder}: {error.strerror or error}{where}") from None
+        reason = error.strerror or error
+        if error.filename and str(error.filename) != str(folder):
+            message = _("could not delete the samples in {folder}: {error} ({name})").format(
+                folder=folder, error=reason, name=error.filename)
+        else:
+            message = _("could not delete the samples in {folder}: {error}").format(folder=folder, error=reason)
+        raise DataError(message) from None
     return count
 
 
@@ -146,7 +153,7 @@ def _sample_files(folder):
     """The samples' files: those labels.csv names and those add_sample made, never anything else."""
     named = set()
     try:
-        named = {path.name for path, _ in read_labels(folder).rows}
+        named = {path.name for path, _label in read_labels(folder).rows}
     except LabelsError:
         pass
     for path in folder.iterdir():
@@ -169,7 +176,7 @@ def remove_sample(folder, path):
     """Forget one kept sample (its file and its row)."""
     folder, path = Path(folder), Path(path)
     table = folder / LABELS
-    with open_regular_file(table, "a table of labels") as f:
+    with open_regular_file(table, _("a table of labels")) as f:
         text = f.read().decode("utf-8", errors="replace")
     rows = [row for row in csv.reader(io.StringIO(text, newline="")) if row and row[0] != path.name]
     with _new_file_beside(table) as (partial, f):

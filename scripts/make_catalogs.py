@@ -1,4 +1,4 @@
-"""Development tool: extract the window's strings and compile the catalogs (needs Babel).
+"""Development tool: extract the strings users see and compile the catalogs (needs Babel).
 
     python scripts/make_catalogs.py
 
@@ -11,7 +11,12 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "digitpad"
 HERE = PACKAGE / "locale"
-SOURCES = [PACKAGE / "gui", PACKAGE / "settings.py", PACKAGE / "i18n.py"]
+# what tests/test_i18n.py checks: the window, the command line (with argparse's own words) and
+# the library modules whose messages they show
+SOURCES = [PACKAGE / "gui", PACKAGE / "settings.py", PACKAGE / "i18n.py", PACKAGE / "cli.py",
+           PACKAGE / "argparse_i18n.py", PACKAGE / "samples.py", PACKAGE / "labels.py", PACKAGE / "paths.py",
+           PACKAGE / "training", *(PACKAGE / "recognition" / name for name in
+                                   ("images.py", "weights.py", "strokes.py", "network.py"))]
 KEYWORDS = ["-k", "N_", "-k", "ngettext:1,2"]
 
 
@@ -19,15 +24,21 @@ def pybabel(*args):
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)
 
 
-def main():
+def update():
+    """Extract the template and merge it into each catalog; returns the catalogs."""
     template = HERE / "digitpad.pot"
     pybabel("extract", *KEYWORDS, "--no-location", "--sort-output", "--omit-header", "-o", str(template),
             *map(str, SOURCES))
-    for catalog in HERE.glob("*/LC_MESSAGES/digitpad.po"):
-        language = catalog.parent.parent.name
-        pybabel("update", "--no-fuzzy-matching", "--ignore-obsolete", "-l", language, "-i", str(template),
-                "-o", str(catalog))
-        pybabel("compile", "-l", language, "-i", str(catalog), "-o", str(catalog.with_suffix(".mo")))
+    catalogs = sorted(HERE.glob("*/LC_MESSAGES/digitpad.po"))
+    for catalog in catalogs:
+        pybabel("update", "--no-fuzzy-matching", "--ignore-obsolete", "-l", catalog.parent.parent.name,
+                "-i", str(template), "-o", str(catalog))
+    return catalogs
+
+
+def main():
+    for catalog in update():
+        pybabel("compile", "-l", catalog.parent.parent.name, "-i", str(catalog), "-o", str(catalog.with_suffix(".mo")))
 
 
 if __name__ == "__main__":

@@ -290,7 +290,7 @@ def test_samples_in_the_folder_that_are_symlinks_or_pipes_are_never_read(isolate
     out = capsys.readouterr().out
     assert "1 sample in" in out and out.count("symbolic link") == 2 and "pipe.png is not a regular file" in out
     assert without_hanging(main, ["samples", "export", str(tmp_path / "copy")]) == 0
-    assert "copied 1 samples" in capsys.readouterr().out
+    assert "copied 1 sample to" in capsys.readouterr().out
     assert sorted(p.name for p in (tmp_path / "copy").iterdir()) == sorted(
         p.name for p in folder.iterdir() if p.is_file() and not p.is_symlink())
 
@@ -394,3 +394,114 @@ def test_training_over_the_other_networks_weights_says_so(tmp_path, capsys, ship
     out.write_bytes(shipped("cnn").read_bytes())
     assert main(["train", "--epochs", "1", "--data", str(tmp_path / "none"), "--out", str(out)]) == 2
     assert "holds weights of the cnn network" in capsys.readouterr().err
+
+
+# The command line in Chinese: a real process, with the language chosen as a user chooses it.
+
+def run_digitpad(*arguments, language, columns=100):
+    environment = {**os.environ, "LANGUAGE": language, "COLUMNS": str(columns)}
+    return subprocess.run([sys.executable, "-m", "digitpad", *arguments], capture_output=True, text=True,
+                          env=environment, timeout=120)
+
+
+def test_help_is_in_chinese_with_argparse_s_own_words():
+    result = run_digitpad("--help", language="zh_CN")
+    assert result.returncode == 0, result.stderr
+    for chinese in ("用法：digitpad", "识别手写数字。", "\n选项：\n", "显示此帮助信息并退出", "\n命令：\n",
+                    "识别图片文件", "在 MNIST 上训练并保留最佳权重", "用你自己的手写样本微调模型"):
+        assert chinese in result.stdout, chinese
+    for english in ("usage:", "options", "show this help", "Recognise", "recognise image files"):
+        assert english not in result.stdout, english
+
+
+def test_a_command_s_help_is_in_chinese_and_fits_the_terminal():
+    from digitpad.i18n import columns
+
+    result = run_digitpad("predict", "--help", language="zh_CN", columns=60)
+    assert result.returncode == 0, result.stderr
+    for chinese in ("用法：digitpad predict", "\n位置参数：\n", "图片文件；- 表示逐个询问路径", "每行输出一个 JSON 对象",
+                    "只用教程中的预处理", "默认使用哪种网络的权重"):
+        assert chinese in result.stdout, chinese
+    assert "positional arguments" not in result.stdout and "image files" not in result.stdout
+    # a Chinese character takes two columns: lines are wrapped by columns, not characters
+    assert max(columns(line) for line in result.stdout.splitlines()) <= 60
+    first, *more = result.stdout.split("\n\n")[0].splitlines()  # the usage, lined up under its first option
+    assert more and {len(line) - len(line.lstrip()) for line in more} == {columns("用法：digitpad predict ")}
+
+
+def test_a_usage_error_is_in_chinese_on_one_line():
+    result = run_digitpad("train", "--epochs", "0", language="zh_CN")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == "digitpad train：错误：参数 --epochs：0 小于 1"
+    result = run_digitpad("read", language="zh_CN")
+    assert result.stderr.splitlines()[-1] == "digitpad read：错误：缺少以下必需参数：FILE"
+
+
+def test_a_bad_file_is_said_in_one_line_in_the_user_s_language(images):
+    broken, folder = images / "broken.jpg", images
+    chinese = run_digitpad("predict", str(broken), str(folder), language="zh_CN")
+    english = run_digitpad("predict", str(broken), str(folder), language="en")
+    assert chinese.returncode == english.returncode == 1
+    assert chinese.stdout.splitlines() == [f"{broken}: 错误：{broken} 不是 digitpad 能读取的图片（格式未知或文件已损坏）",
+                                           f"{folder}: 错误：{folder} 是文件夹，不是图片"]
+    assert english.stdout.splitlines() == [f"{broken}: error: {broken} is not an image digitpad can read "
+                                           "(unknown or damaged format)",
+                                           f"{folder}: error: {folder} is a folder, not an image"]
+    assert chinese.stderr == english.stderr == ""
+
+
+def test_unusable_weights_are_said_in_chinese_on_one_line(images, tmp_path):
+    missing = tmp_path / "none.weights.h5"
+    result = run_digitpad("predict", "--weights", str(missing), str(images / "seven.png"), language="zh_CN")
+    assert result.returncode == 2
+    assert result.stderr == f"digitpad: {missing} 不存在\n"
+
+
+def test_json_lines_are_the_same_in_every_language(images):
+    files = [str(images / name) for name in ("seven.png", "blank.png", "broken.jpg")]
+    chinese = run_digitpad("predict", "--json", *files, language="zh_CN")
+    english = run_digitpad("predict", "--json", *files, language="en")
+    assert chinese.returncode == english.returncode == 1
+    assert chinese.stdout == english.stdout
+    records = [json.loads(line) for line in chinese.stdout.splitlines()]
+    assert records[0]["digit"] == 7 and "blank" in records[1]["error"] and "not an image" in records[2]["error"]
+    assert run_digitpad("read", "--json", *files, language="zh_CN").stdout == \
+        run_digitpad("read", "--json", *files, language="en").stdout
+
+
+def test_percentages_look_the_same_in_both_languages(images):
+    chinese = run_digitpad("predict", str(images / "seven.png"), language="zh_CN").stdout
+    english = run_digitpad("predict", str(images / "seven.png"), language="en").stdout
+    assert chinese == english and re.fullmatch(r".*: 7 \(\d+\.\d%\)\n", english)
+
+
+def test_an_output_that_cannot_take_chinese_gets_english_not_a_traceback(monkeypatch):
+    monkeypatch.setenv("PYTHONIOENCODING", "latin-1")
+    result = run_digitpad("predict", "/", language="zh_CN")
+    assert result.returncode == 1 and result.stderr == ""
+    assert result.stdout == "/: error: / is a folder, not an image\n"
+
+
+def test_the_window_s_language_setting_decides_for_the_command_line_too(isolated_home):
+    from digitpad.settings import Settings, save_settings
+
+    save_settings(Settings(language="zh_CN"))
+    assert "用法：digitpad" in run_digitpad("--help", language="en").stdout
+    save_settings(Settings(language="en"))
+    assert "usage: digitpad" in run_digitpad("--help", language="zh_CN").stdout
+
+
+def test_training_tables_line_up_in_chinese():
+    from types import SimpleNamespace
+
+    from digitpad.cli import format_confusion, format_history
+    from digitpad.i18n import columns, use_language
+
+    use_language("zh_CN")
+    record = SimpleNamespace(epoch=1, loss=0.25, accuracy=0.93, val_loss=0.2, val_accuracy=0.94, seconds=3.5)
+    header, row = format_history([record]).splitlines()
+    assert header.split() == ["轮", "损失", "准确率", "测试损失", "测试准确率", "秒"]
+    assert columns(header) == columns(row)
+    header, *rows = format_confusion(np.eye(10, dtype=int)).splitlines()
+    assert header.startswith("真实") and header.endswith("准确率")
+    assert {columns(line) for line in rows} == {columns(header)}

@@ -1,4 +1,5 @@
-"""The window's strings: all marked for translation, all translated into Chinese, chosen in the right order."""
+"""The strings users see (the window, the command line, the library's messages): all marked for
+translation, all translated into Chinese, in the language chosen in the right order."""
 import ast
 import gettext
 import re
@@ -13,13 +14,20 @@ from babel.messages.extract import extract_from_file  # noqa: E402
 from babel.messages.pofile import read_po  # noqa: E402
 
 PACKAGE = Path(i18n.__file__).parent
-SOURCES = sorted((PACKAGE / "gui").glob("*.py")) + [PACKAGE / "settings.py"]
+# the window, the command line (and argparse's own words), and the library modules whose messages
+# they show (scripts/make_catalogs.py extracts from the same files)
+LIBRARY = ["samples.py", "labels.py", "paths.py", "recognition/images.py", "recognition/weights.py",
+           "recognition/strokes.py", "recognition/network.py", *(f"training/{path.name}" for path in
+                                                                  sorted((PACKAGE / "training").glob("*.py")))]
+SOURCES = (sorted((PACKAGE / "gui").glob("*.py"))
+           + [PACKAGE / name for name in ("settings.py", "cli.py", "argparse_i18n.py", *LIBRARY)])
 CATALOG = PACKAGE / "locale" / "zh_CN" / "LC_MESSAGES" / "digitpad.po"
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
-PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
-# not for translation: key names and file patterns shown as they are, a folder's name, option values
+PLACEHOLDER = re.compile(r"\{[a-z_]*\}|%\([a-z_]+\)[sr]|%[sr]")  # str.format's, and argparse's %
+# not for translation: key names and file patterns shown as they are, a folder's name, option values,
+# a command to type
 NOT_TEXT = re.compile(r"^(Ctrl\+\w|F\d+$|Return$|Escape, Delete$|\*\.|0 … 9$|784-128-10$|TkDefaultFont|TkFixedFont"
-                      r"|Pictures$|center right$)")
+                      r"|Pictures$|center right$|pip install )")
 TRANSLATING_CALLS = {"_", "N_", "ngettext"}
 
 
@@ -36,7 +44,7 @@ def read_catalog():
         return read_po(f, locale="zh_CN")
 
 
-def test_every_window_string_has_a_checked_chinese_translation():
+def test_every_string_users_see_has_a_checked_chinese_translation():
     catalog = read_catalog()
     assert not catalog.fuzzy
     for message in extracted():
@@ -62,13 +70,14 @@ def test_the_shipped_compiled_catalog_is_the_po_file_compiled():
 
 
 def _translated_nodes(tree):
-    """Nodes inside _(), N_() or ngettext(), and inside log calls (for developers, not shown)."""
+    """Nodes inside _(), N_() or ngettext(), and inside log and warnings calls (for developers, or
+    matching a library's own warning: not shown)."""
     inside = set()
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
         translating = getattr(node.func, "id", None) in TRANSLATING_CALLS
-        logging = getattr(getattr(node.func, "value", None), "id", None) in {"log", "logger", "logging"}
+        logging = getattr(getattr(node.func, "value", None), "id", None) in {"log", "logger", "logging", "warnings"}
         if translating or logging:
             inside.update(id(child) for child in ast.walk(node))
     return inside
@@ -87,7 +96,15 @@ def looks_like_text(text):
 
 
 def unmarked_strings(source):
-    """(line, text) of each string in source that a person reads but that is not marked for translation."""
+    """(line, text) of each string in source that a person reads but that is not marked for translation.
+
+    The rule, the same for the window, the command line and the library: every string literal or
+    f-string that reads like words (looks_like_text: two letters or more, and a space or a capital)
+    must be inside _(), N_() or ngettext(); only docstrings, log and warnings calls, and NOT_TEXT
+    (key names, file patterns, a command to type) are left out. So a message raised, printed,
+    returned as a reason or given to argparse as help= or description= fails the test unless marked;
+    an f-string always does (translate a template: _("… {name}").format(name=...)).
+    """
     tree = ast.parse(source)
     skip = _translated_nodes(tree) | _docstrings(tree)
     for node in ast.walk(tree):
@@ -106,15 +123,36 @@ def unmarked_strings(source):
     return unmarked
 
 
-@pytest.mark.parametrize("path", SOURCES, ids=lambda path: path.name)
-def test_no_window_string_is_left_unmarked(path):
+def source_id(path):
+    return str(path.relative_to(PACKAGE))
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=source_id)
+def test_no_string_users_see_is_left_unmarked(path):
     unmarked = unmarked_strings(path.read_text(encoding="utf-8"))
-    assert not unmarked, f"{path.name}: shown but not marked for translation: {unmarked}"
+    assert not unmarked, f"{source_id(path)}: shown but not marked for translation: {unmarked}"
 
 
 def test_the_checker_finds_an_unmarked_string():
     source = 'def f(app, n):\n    app.say("Saved it")\n    app.say(_("Saved it"))\n    x = f"Kept {n} of them"\n'
     assert sorted(unmarked_strings(source)) == [(2, "Saved it"), (4, "Kept  of them")]
+
+
+def test_the_checker_finds_unmarked_messages_of_the_command_line_and_the_library():
+    source = """
+import warnings
+def f(parser, path, n):
+    parser.add_argument("--out", help="where to write")
+    parser.add_argument("--in", help=_("where to read"))
+    print(f"saved {n} samples")
+    print(_("saved {count} samples").format(count=n))
+    warnings.filterwarnings("ignore", "Skipping variable loading")
+    if n:
+        raise DataError(f"{path}: not an MNIST file")
+    raise DataError(_("{path}: not an MNIST file").format(path=path))
+"""
+    assert sorted(unmarked_strings(source)) == [(4, "where to write"), (6, "saved  samples"),
+                                                (10, ": not an MNIST file")]
 
 
 @pytest.mark.parametrize("setting, environment, expected", [
@@ -160,9 +198,13 @@ def test_a_cjk_font_is_recognised_by_its_family_name(monkeypatch):
     assert i18n.has_cjk_font([])
 
 
-@pytest.mark.parametrize("path", SOURCES, ids=lambda path: path.name)
+def calls_gettext(path):
+    return "_(" in path.read_text(encoding="utf-8").replace("N_(", "")
+
+
+@pytest.mark.parametrize("path", [path for path in SOURCES if calls_gettext(path)], ids=source_id)
 def test_nothing_hides_the_translation_function(path):
-    """`_` is gettext here: `x, _ = ...` in a function would make its _("…") calls fail."""
+    """`_` is gettext where it is called: `x, _ = ...` in a function would make its _("…") calls fail."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     hiding = [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Name) and node.id == "_"
               and isinstance(node.ctx, ast.Store)]

@@ -3,8 +3,9 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, UnidentifiedImageError
 
+from digitpad.i18n import _
 from digitpad.recognition.weights import open_regular_file
 
 MAX_SIDE = 1024  # larger photos are shrunk first: a digit needs no more
@@ -28,9 +29,9 @@ def open_image(source):
         return _normalise(source, "image")
     path = Path(source)
     try:
-        file = open_regular_file(path, "an image")  # a named pipe or a device would hang
+        file = open_regular_file(path, _("an image"))  # a named pipe or a device would hang
     except OSError as error:
-        raise ImageError(error.strerror or f"{path}: cannot open ({error})") from None
+        raise ImageError(error.strerror or _("{path}: cannot open ({error})").format(path=path, error=error)) from None
     try:
         with warnings.catch_warnings(), file:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -39,12 +40,15 @@ def open_image(source):
     except ImageError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning, MemoryError):
-        raise ImageError(f"{path} is too large to be a photo of a digit") from None
+        raise ImageError(_("{path} is too large to be a photo of a digit").format(path=path)) from None
     except Exception as error:  # Pillow's decoders raise OSError, EOFError, TypeError, RuntimeError, ...
-        raise ImageError(f"{path} is not an image digitpad can read ({_describe(error)})") from None
+        raise ImageError(_("{path} is not an image digitpad can read ({error})").format(
+            path=path, error=_describe(error))) from None
 
 
 def _describe(error):
+    if isinstance(error, UnidentifiedImageError):  # Pillow's text names a file descriptor: "name=6"
+        return _("unknown or damaged format")
     return str(error) or type(error).__name__
 
 def _normalise(image, name):
@@ -60,7 +64,7 @@ def _normalise(image, name):
         image = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba)
     grey = image.convert("L")
     if grey.width < 1 or grey.height < 1:
-        raise ImageError(f"{name} has no pixels")
+        raise ImageError(_("{name} has no pixels").format(name=name))
     grey.thumbnail((MAX_SIDE, MAX_SIDE), Image.LANCZOS)
     return grey
 

@@ -8,6 +8,8 @@ in numpy, so recognising never imports TensorFlow. Two kinds:
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from digitpad.i18n import _, padded
+
 IMAGE_SIZE = 28
 CLASSES = 10
 HIDDEN_UNITS = 128
@@ -91,10 +93,11 @@ def _max_pool(x):
 
 def summary(kind, params):
     """The model's layers and parameter counts, as text (no TensorFlow needed)."""
-    lines = [f"{'layer':<10}{'output':>14}{'activation':>12}{'parameters':>12}"]
+    lines = [padded(_("layer"), 10, left=True) + padded(_("output"), 14) + padded(_("activation"), 12)
+             + padded(_("parameters"), 12)]
     names = [path.split("/")[-1] for path in LAYERS[kind]]
     activations = ["relu"] * (len(params) - 1) + ["softmax"]
     for name, (kernel, bias), activation in zip(names, params, activations):
         lines.append(f"{name:<10}{kernel.shape[-1]:>14}{activation:>12}{kernel.size + bias.size:>12,}")
-    lines.append(f"total parameters: {sum(k.size + b.size for k, b in params):,}")
+    lines.append(_("total parameters: {count}").format(count=f"{sum(k.size + b.size for k, b in params):,}"))
     return "\n".join(lines)

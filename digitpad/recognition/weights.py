@@ -18,6 +18,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 
+from digitpad.i18n import _
 from digitpad.recognition.network import LAYERS, kind_of
 
 try:
@@ -51,37 +52,37 @@ class Weights:
     adapted_from: Path | None = None  # recorded by adapt(): the weights these were adapted from
 
 
-def open_regular_file(path, what="a file"):
+def open_regular_file(path, what=None):
     """Open path for reading in binary, only when it is a regular file (symlinks to one are
     followed). A named pipe or a device would hang or never end: refused with a clear OSError
-    message, as a missing file or a folder is."""
-    path = Path(path)
+    message, as a missing file or a folder is. `what` names what it should be (translated): "a file"."""
+    path, what = Path(path), what or _("a file")
     try:
         # O_NONBLOCK: opening a named pipe must not wait for a writer; no effect on regular files
         fd = os.open(path, os.O_RDONLY | NON_BLOCKING)
     except FileNotFoundError:
-        raise FileNotFoundError(errno.ENOENT, f"{path} does not exist") from None
+        raise FileNotFoundError(errno.ENOENT, _("{path} does not exist").format(path=path)) from None
     except IsADirectoryError:
-        raise IsADirectoryError(errno.EISDIR, f"{path} is a folder, not {what}") from None
+        raise IsADirectoryError(errno.EISDIR, _("{path} is a folder, not {what}").format(path=path, what=what)) from None
     except OSError as error:
-        raise OSError(error.errno, f"{path}: cannot open ({error.strerror})") from None
+        raise OSError(error.errno, _("{path}: cannot open ({error})").format(path=path, error=error.strerror)) from None
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
         if stat.S_ISDIR(mode):
-            raise IsADirectoryError(errno.EISDIR, f"{path} is a folder, not {what}")
-        raise OSError(errno.EINVAL, f"{path} is {_file_type(mode)}, not {what}")
+            raise IsADirectoryError(errno.EISDIR, _("{path} is a folder, not {what}").format(path=path, what=what))
+        raise OSError(errno.EINVAL, _("{path} is {kind}, not {what}").format(path=path, kind=_file_type(mode), what=what))
     return os.fdopen(fd, "rb")
 
 
 def _file_type(mode):
     if stat.S_ISFIFO(mode):
-        return "a named pipe"
+        return _("a named pipe")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
+        return _("a device")
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a special file"
+        return _("a socket")
+    return _("a special file")
 
 
 def check_output(path):
@@ -93,19 +94,19 @@ def check_output(path):
     except FileNotFoundError:
         mode = None
     except OSError as error:
-        raise WeightsError(f"cannot write {path}: {error.strerror}") from None
+        raise WeightsError(_("cannot write {path}: {error}").format(path=path, error=error.strerror)) from None
     if mode is not None and stat.S_ISLNK(mode):
-        raise WeightsError(f"{path} is a symbolic link: give the file it points to, or another --out")
+        raise WeightsError(_("{path} is a symbolic link: give the file it points to, or another --out").format(path=path))
     if mode is not None and not stat.S_ISREG(mode):
-        kind = "a folder" if stat.S_ISDIR(mode) else _file_type(mode)
-        raise WeightsError(f"{path} is {kind}, not a weights file: choose another --out")
+        kind = _("a folder") if stat.S_ISDIR(mode) else _file_type(mode)
+        raise WeightsError(_("{path} is {kind}, not a weights file: choose another --out").format(path=path, kind=kind))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, probe = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".probe")
         os.close(fd)
         os.unlink(probe)
     except OSError as error:
-        raise WeightsError(f"cannot write {path}: {error.strerror or error}") from None
+        raise WeightsError(_("cannot write {path}: {error}").format(path=path, error=error.strerror or error)) from None
 
 
 def check_training_output(path, replace=False):
@@ -117,14 +118,14 @@ def check_training_output(path, replace=False):
     try:
         read_weights(path)
     except WeightsError as error:
-        raise WeightsError(f"{error}; it was left unchanged: to overwrite it, use --replace "
-                           "(or write elsewhere with --out)") from None
+        raise WeightsError(_("{error}; it was left unchanged: to overwrite it, use --replace "
+                             "(or write elsewhere with --out)").format(error=error)) from None
 
 
 def read_weights(path):
     path = Path(path)
     try:
-        file = open_regular_file(path, "a weights file")
+        file = open_regular_file(path, _("a weights file"))
     except OSError as error:
         raise WeightsError(error.strerror or str(error)) from None
     try:
@@ -137,9 +138,10 @@ def read_weights(path):
     except WeightsError:
         raise
     except Exception as error:  # h5py raises OSError, KeyError, ValueError, TypeError, RuntimeError
-        raise WeightsError(f"{path} is not a readable weights file ({error})") from error
+        raise WeightsError(_("{path} is not a readable weights file ({error})").format(path=path, error=error)) from error
     if not all(np.isfinite(array).all() for pair in params for array in pair):
-        raise WeightsError(f"{path} holds weights that are not numbers (NaN or infinite): training went wrong")
+        raise WeightsError(_("{path} holds weights that are not numbers (NaN or infinite): training went wrong")
+                           .format(path=path))
     return Weights(path, kind, params, accuracy, None if origin is None else Path(origin))
 
 
@@ -154,25 +156,26 @@ def _checked_datasets(f, path):
             full = f"{prefix}{name}"
             link = group.get(name, getlink=True)
             if not isinstance(link, h5py.HardLink):
-                raise WeightsError(f"{path}: '{full}' is a link ({type(link).__name__}): not a weights file "
-                                   "digitpad wrote")
+                raise WeightsError(_("{path}: '{name}' is a link ({link}): not a weights file digitpad wrote")
+                                   .format(path=path, name=full, link=type(link).__name__))
             if len(found) >= MAX_OBJECTS or full.count("/") > 8:
-                raise WeightsError(f"{path}: too many objects or nested too deep: not a weights file")
+                raise WeightsError(_("{path}: too many objects or nested too deep: not a weights file").format(path=path))
             item = group[name]
             if isinstance(item, h5py.Group):
                 found[full] = None
                 pending.append((f"{full}/", item))
                 continue
             if not isinstance(item, h5py.Dataset):
-                raise WeightsError(f"{path}: '{full}' is neither a group nor a dataset")
+                raise WeightsError(_("{path}: '{name}' is neither a group nor a dataset").format(path=path, name=full))
             if item.dtype.kind not in "fiub" or item.dtype.names or h5py.check_vlen_dtype(item.dtype):
-                raise WeightsError(f"{path}: '{full}' holds {item.dtype}, not numbers")
+                raise WeightsError(_("{path}: '{name}' holds {type}, not numbers").format(
+                    path=path, name=full, type=item.dtype))
             if item.external or item.is_virtual:
-                raise WeightsError(f"{path}: '{full}' is stored outside the file: refused")
+                raise WeightsError(_("{path}: '{name}' is stored outside the file: refused").format(path=path, name=full))
             total += math.prod(item.shape or ()) * item.dtype.itemsize
             if total > MAX_DATA_BYTES:
-                raise WeightsError(f"{path} declares more than {MAX_DATA_BYTES // 2**20} MB of data: "
-                                   "not weights of digitpad's networks")
+                raise WeightsError(_("{path} declares more than {size} MB of data: not weights of digitpad's networks")
+                                   .format(path=path, size=MAX_DATA_BYTES // 2**20))
             found[full] = item
     return found
 
@@ -182,14 +185,14 @@ def _read_layer(f, datasets, path, name, shapes):
     for index, expected in enumerate(shapes):
         dataset = datasets.get(f"{name}/vars/{index}")
         if dataset is None:
-            raise WeightsError(f"{path} holds no layer '{name}': not weights of digitpad's model")
+            raise WeightsError(_("{path} holds no layer '{name}': not weights of digitpad's model").format(
+                path=path, name=name))
         if dataset.shape != expected:
-            raise WeightsError(
-                f"{path}: layer '{name}' has shape {dataset.shape}, expected {expected}: "
-                "weights of another model"
-            )
+            raise WeightsError(_("{path}: layer '{name}' has shape {shape}, expected {expected}: weights of another model")
+                               .format(path=path, name=name, shape=dataset.shape, expected=expected))
         if dataset.dtype.kind != "f":
-            raise WeightsError(f"{path}: layer '{name}' holds {dataset.dtype}, not floating-point weights")
+            raise WeightsError(_("{path}: layer '{name}' holds {type}, not floating-point weights").format(
+                path=path, name=name, type=dataset.dtype))
         arrays.append(np.asarray(dataset[()], dtype=np.float32))
     return tuple(arrays)
 
@@ -257,7 +260,7 @@ def keep_backup(dest):
     if not dest.exists():
         return None
     check_output(backup)
-    with partial_path(backup) as partial, open_regular_file(dest, "a weights file") as source:
+    with partial_path(backup) as partial, open_regular_file(dest, _("a weights file")) as source:
         with open(partial, "wb") as copy:
             shutil.copyfileobj(source, copy)
         replace_atomically(partial, backup)
@@ -298,8 +301,8 @@ def training_lock(out):
             _lock_now(fd)
         except (BlockingIOError, PermissionError):
             os.close(fd)
-            raise TrainingBusy(f"another training is writing {out}: wait until it ends, "
-                               "or write elsewhere (--out)") from None
+            raise TrainingBusy(_("another training is writing {path}: wait until it ends, or write elsewhere (--out)")
+                               .format(path=out)) from None
         try:
             same = os.path.samestat(os.fstat(fd), os.stat(lock_path, follow_symlinks=False))
         except FileNotFoundError:

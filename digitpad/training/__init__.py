@@ -4,6 +4,8 @@ TensorFlow comes with the `train` extra; without it, training says in one line h
 """
 import importlib.util
 
+from digitpad.i18n import _
+
 INSTALL_HINT = "pip install 'digitpad[train]'"
 
 
@@ -11,7 +13,9 @@ class TrainingUnavailable(Exception):
     """TensorFlow is not installed, so this cannot train."""
 
 
-def require_tensorflow(what="training"):
-    """Raise TrainingUnavailable, with how to install TensorFlow, when it is missing."""
+def require_tensorflow(what=None):
+    """Raise TrainingUnavailable, with how to install TensorFlow, when it is missing;
+    `what` (translated) needs it: training, by default."""
     if importlib.util.find_spec("tensorflow") is None:
-        raise TrainingUnavailable(f"{what} needs TensorFlow, which is not installed: {INSTALL_HINT}")
+        raise TrainingUnavailable(_("{what} needs TensorFlow, which is not installed: {command}").format(
+            what=what or _("training"), command=INSTALL_HINT))

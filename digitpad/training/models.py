@@ -3,6 +3,7 @@ import warnings
 
 import keras
 
+from digitpad.i18n import _
 from digitpad.recognition.network import CLASSES, CONV_FILTERS, HIDDEN_UNITS, IMAGE_SIZE, KERNEL
 from digitpad.recognition.weights import WeightsError
 
@@ -52,4 +53,4 @@ def load_weights_into(model, path):
             warnings.filterwarnings("ignore", "Skipping variable loading for optimizer")
             model.load_weights(path)
     except Exception as error:  # Keras raises ValueError, OSError, KeyError for foreign files
-        raise WeightsError(f"cannot load {path}: {error}") from error
+        raise WeightsError(_("cannot load {path}: {error}").format(path=path, error=error)) from error

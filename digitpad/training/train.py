@@ -16,6 +16,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from digitpad.i18n import _
 from digitpad.recognition.weights import (
     WeightsError,
     check_training_output,
@@ -106,7 +107,8 @@ def train(
     if start_from is not None:
         held = read_weights(start_from).kind
         if held != kind:
-            raise WeightsError(f"{start_from} holds weights of the {held} network: train it with --model {held}")
+            raise WeightsError(_("{path} holds weights of the {kind} network: train it with --model {kind}")
+                               .format(path=start_from, kind=held))
     with training_lock(out):
         return _train_locked(data, out, start_from, epochs, batch_size, augment, seed, on_progress,
                              cancel or threading.Event(), kind, replace)

@@ -129,6 +129,19 @@ def test_the_samples_are_drawn_again_with_small_changes():
     assert (np.abs(centre(drawn) - centre(boxes)[:, None]) < 3).all()  # moved a little, not off the image
 
 
+def test_the_warp_bends_strokes_by_at_most_its_pixels():
+    boxes, _ = hollow_boxes()
+    rng = np.random.default_rng(0)
+    assert np.allclose(adapting._warped(boxes[0], rng, 0.0), boxes[0], atol=1e-5)  # a mesh left alone changes nothing
+    bent = np.stack([adapting._warped(box, rng, 2.0) for box in boxes])
+    assert (np.abs(bent - boxes).mean(axis=(1, 2)) > 0.01).all()  # every box bent
+    for box, bent_box in zip(boxes, bent):  # no ink further from the box than the largest move: a bend, not a new stroke
+        rows, columns = np.nonzero(box)
+        near = np.zeros((28, 28), bool)
+        near[max(rows.min() - 2, 0) : rows.max() + 3, max(columns.min() - 2, 0) : columns.max() + 3] = True
+        assert bent_box[~near].max(initial=0.0) < 0.05 and bent_box[near].sum() > 0.8 * box.sum()
+
+
 def test_the_shipped_subset_is_balanced_and_comes_from_mnist_training_images():
     with np.load(shipped_mnist_subset()) as data:
         images, labels, indices = data["images"], data["labels"], data["indices"]
@@ -212,7 +225,7 @@ def test_many_samples_are_drawn_again_no_more_than_a_few(monkeypatch, tmp_path, 
     """So that adapting to hundreds of kept samples takes about as long as to thirty."""
     calls = []
     real = adapting.augmented
-    monkeypatch.setattr(adapting, "augmented", lambda pixels, variants, rng: calls.append(variants) or real(pixels, variants, rng))
+    monkeypatch.setattr(adapting, "augmented", lambda pixels, variants, *args: calls.append(variants) or real(pixels, variants, *args))
     boxes, labels = hollow_boxes()
     many = np.repeat(boxes, 50, axis=0)
     adapting.adapt(shipped_weights(), many, np.repeat(labels, 50), tmp_path / "a.weights.h5", subset=small_subset)
@@ -241,3 +254,16 @@ def test_adapting_never_writes_over_anything_but_adapted_weights(tmp_path, what)
     with pytest.raises(AdaptingError, match="choose another --out"):
         adapt(SHIPPED_WEIGHTS, pixels, np.array([1]), out)
     assert os.lstat(out).st_mtime_ns == before.st_mtime_ns and os.lstat(out).st_mode == before.st_mode
+
+
+def test_a_recipe_with_a_warp_bends_every_drawing_but_the_sample_itself(monkeypatch, tmp_path, small_subset):
+    bent = []
+    real = adapting._warped
+    monkeypatch.setattr(adapting, "_warped", lambda image, rng, most: bent.append(most) or real(image, rng, most))
+    boxes, labels = hollow_boxes()
+    recipe = adapting.Recipe(variants=4, steps=3, warp=1.5)
+    result = adapting.adapt(shipped_weights(), boxes, labels, tmp_path / "a.weights.h5", recipe=recipe, subset=small_subset)
+    assert result.saved and bent == [1.5] * len(boxes) * (recipe.variants - 1)
+    bent.clear()
+    adapting.adapt(shipped_weights(), boxes, labels, tmp_path / "b.weights.h5", subset=small_subset)
+    assert (not bent) == (adapting.RECIPES["mlp"].warp == 0)  # the shipped recipe warps only when it says so

@@ -20,6 +20,7 @@ import h5py
 import numpy as np
 from PIL import Image
 
+from digitpad.i18n import _
 from digitpad.paths import features_cache_dir, shipped_mnist_subset
 from digitpad.recognition.network import fixed_features, split_params
 from digitpad.recognition.recognizer import Recognizer
@@ -93,11 +94,11 @@ def adapt(start_from, pixels, labels, out, *, recipe=None, seed=0, cancel=None, 
     cancel = cancel or threading.Event()
     start_from = origin_of(start_from)
     if Path(out).resolve() == start_from.resolve():
-        raise AdaptingError(f"{out} holds the weights adapting starts from: adapting writes to another file")
+        raise AdaptingError(_("{path} holds the weights adapting starts from: adapting writes to another file").format(path=out))
     check_adapting_output(out)  # before the work: a bad --out is said at once
     pixels, labels = np.asarray(pixels, dtype=np.float32), np.asarray(labels, dtype=np.int64)
     if len(labels) == 0 or pixels.shape != (len(labels), 28, 28):
-        raise AdaptingError("adapting needs at least one sample, as 28x28 images with one label each")
+        raise AdaptingError(_("adapting needs at least one sample, as 28x28 images with one label each"))
     weights = read_weights(start_from)
     recipe = recipe or RECIPES[weights.kind]
     rng = np.random.default_rng(seed)
@@ -250,9 +251,11 @@ def load_subset(path=None):
         with np.load(path) as data:
             images, labels = data["images"], data["labels"]
     except (OSError, KeyError, ValueError) as error:
-        raise AdaptingError(f"{path}: the MNIST subset adapting needs cannot be read ({error}); reinstall digitpad") from error
+        raise AdaptingError(_("{path}: the MNIST subset adapting needs cannot be read ({error}); reinstall digitpad").format(
+            path=path, error=error)) from error
     if images.shape[1:] != (28, 28) or len(images) != len(labels) or not len(labels):
-        raise AdaptingError(f"{path}: not an MNIST subset ({images.shape} images, {labels.shape} labels)")
+        raise AdaptingError(_("{path}: not an MNIST subset ({images} images, {labels} labels)").format(
+            path=path, images=images.shape, labels=labels.shape))
     return images, labels.astype(np.int64)
 
 
@@ -264,7 +267,7 @@ def mnist_features(weights, subset=None):
     memory map of float16); index them, then make them float32.
     """
     images, labels = load_subset(subset)
-    fixed, _ = split_params(weights.kind, weights.params)
+    fixed = split_params(weights.kind, weights.params)[0]
     if not fixed:
         return images.reshape(len(images), -1) / np.float32(255), labels
     digest = hashlib.sha256(b"".join(a.tobytes() for layer in fixed for a in layer))
@@ -318,11 +321,11 @@ def check_adapting_output(out):
     try:
         check_output(out)
         if os.path.lexists(out) and read_weights(out).adapted_from is None:
-            raise AdaptingError(f"{out} holds weights that were not adapted: adapting never writes over them "
-                                "(choose another --out)")
+            raise AdaptingError(_("{path} holds weights that were not adapted: adapting never writes over them "
+                                  "(choose another --out)").format(path=out))
     except WeightsError as error:
-        raise AdaptingError(f"{error}; adapting writes a new file or over adapted weights (choose another --out)") \
-            from None
+        raise AdaptingError(_("{error}; adapting writes a new file or over adapted weights (choose another --out)")
+                            .format(error=error)) from None
 
 
 def write_adapted(out, weights, params, samples):

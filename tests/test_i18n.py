@@ -16,7 +16,7 @@ from babel.messages.pofile import read_po  # noqa: E402
 PACKAGE = Path(i18n.__file__).parent
 # the window, the command line (and argparse's own words), and the library modules whose messages
 # they show (scripts/make_catalogs.py extracts from the same files)
-LIBRARY = ["samples.py", "labels.py", "paths.py", "recognition/images.py", "recognition/weights.py",
+LIBRARY = ["samples.py", "adapting.py", "labels.py", "paths.py", "recognition/images.py", "recognition/weights.py",
            "recognition/strokes.py", "recognition/network.py", *(f"training/{path.name}" for path in
                                                                   sorted((PACKAGE / "training").glob("*.py")))]
 SOURCES = (sorted((PACKAGE / "gui").glob("*.py"))

@@ -280,11 +280,14 @@ def read_image(recognizer, image):
     path = [span for span in best_path(scores, len(pieces), cut_costs) if span not in blank]
     if not path:
         return Reading(message="no digit found: the image is blank", reason=BLANK)
+    alone = len(path) == 1
     if doubts is not None:  # ink that is surely no digit (a shadow's edge, a pattern, a speck) is left out
         path = [span for span in path if doubts[index[span]] < NO_DIGIT]
         if not path:
             return Reading(message="no digit found: nothing in the image looks like a digit", reason=NOT_A_DIGIT)
-    if len(path) == 1 and whole not in blank:  # one digit: the whole picture, as predict() reads it
+        # (what is left is one digit: the whole picture is read as it, unless the whole is surely no digit)
+        alone = alone or (len(path) == 1 and whole not in blank and doubts[index[whole]] < NO_DIGIT)
+    if alone and whole not in blank:  # one digit: the whole picture, as predict() reads it
         path = [whole]
     chosen = [index[span] for span in path]
     scale_x, scale_y = _input_scale(image, grey)

@@ -25,7 +25,7 @@ from digitpad.recognition.numbers import MIN_ASPECT, _candidate_digits, _joined,
 from digitpad.recognition.preprocess import frame, mnist_pixels
 from digitpad.recognition.weights import read_weights
 
-HIDDEN = (128, 32)
+HIDDEN = {"mlp": (256, 64), "cnn": (128, 32)}  # units of the head's relu layers (the pixels need more)
 DROPOUT = 0.3  # the heads learnt MNIST's digits too well and doubted other people's (pendigits) without it
 FEATURE_BATCH = 500
 
@@ -240,11 +240,12 @@ def features_of(weights, pixels):
 
 # -- fitting (Keras)
 
-def fit_head(weights, pixels, targets, epochs=12, seed=0, hidden=HIDDEN):
+def fit_head(weights, pixels, targets, epochs=10, seed=0, hidden=None):
     """A NotDigitHead for weights, fitted on pixels and targets (1: not a digit), classes weighed equally."""
     import keras
 
     keras.utils.set_random_seed(seed)
+    hidden = hidden or HIDDEN[weights.kind]
     features = features_of(weights, pixels)
     model = keras.Sequential([keras.Input(shape=features.shape[1:]),
                               *[layer for units in hidden for layer in (
@@ -283,8 +284,8 @@ def main(argv=None):
     parser.add_argument("weights", type=Path)
     parser.add_argument("--mnist", help="folder of MNIST's IDX files (else Keras' copy)")
     parser.add_argument("--out", type=Path, help="the head file (default: beside the weights)")
-    parser.add_argument("--count", type=int, default=30000, help="digits made of each kind, about")
-    parser.add_argument("--epochs", type=int, default=12)
+    parser.add_argument("--count", type=int, default=40000, help="examples made of each class, about")
+    parser.add_argument("--epochs", type=int, default=10)
     args = parser.parse_args(argv)
     weights = read_weights(args.weights)
     (images, labels), _ = load_mnist(args.mnist)

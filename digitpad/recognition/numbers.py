@@ -281,12 +281,14 @@ def read_image(recognizer, image):
     if not path:
         return Reading(message="no digit found: the image is blank", reason=BLANK)
     alone = len(path) == 1
-    if doubts is not None:  # ink that is surely no digit (a shadow's edge, a pattern, a speck) is left out
+    if doubts is not None and not alone:  # ink that is surely no digit (a shadow's edge, a pattern, a speck)
+        # beside other ink is left out; a lone digit is read as predict() reads it, its doubt said
         path = [span for span in path if doubts[index[span]] < NO_DIGIT]
-        if not path:
+        whole_is_digit = whole not in blank and doubts[index[whole]] < NO_DIGIT
+        if not path and not whole_is_digit:
             return Reading(message="no digit found: nothing in the image looks like a digit", reason=NOT_A_DIGIT)
-        # (what is left is one digit: the whole picture is read as it, unless the whole is surely no digit)
-        alone = alone or (len(path) == 1 and whole not in blank and doubts[index[whole]] < NO_DIGIT)
+        # (one digit left, or none apart but the whole picture is one: it is read as predict() reads it)
+        alone = len(path) <= 1 and whole_is_digit
     if alone and whole not in blank:  # one digit: the whole picture, as predict() reads it
         path = [whole]
     chosen = [index[span] for span in path]

@@ -178,7 +178,8 @@ def confidence_on_parts(recognizers, images, labels, count=500):
         kinds["bottom half"].append(ink[centre:])
         other = images[j] > 127
         kinds["touching pair"].append(np.concatenate([ink[:, : cols[-1] + 1], other[:, np.flatnonzero(other.any(axis=0))[0] :]], axis=1))
-    print("\nhow sure the networks are (median top probability; share of answers at least 90% sure):")
+    print("\nhow sure the networks are (median top probability; share of answers at least 90% sure; "
+          "share the head calls not a digit):")
     for name, masks in kinds.items():
         pixels = []
         for mask in masks:
@@ -190,7 +191,9 @@ def confidence_on_parts(recognizers, images, labels, count=500):
         cells = []
         for kind, recognizer in recognizers.items():
             top = recognizer.probabilities_of_pixels(pixels).max(axis=1)
-            cells.append(f"{kind}: {np.median(top):6.1%} {np.mean(top >= 0.9):6.1%}")
+            doubt = recognizer.not_digit_of_pixels(pixels)
+            doubted = "" if doubt is None else f" not a digit {np.mean(doubt >= 0.5):6.1%}"
+            cells.append(f"{kind}: {np.median(top):6.1%} {np.mean(top >= 0.9):6.1%}{doubted}")
         print(f"  {name:<14} " + "   ".join(cells))
 
 
@@ -213,6 +216,33 @@ def lone_digits(recognizers, renderer, every):
                 same += reading(recognizer, image) == predicted
             cells.append(f"{kind}: {same / len(images):7.2%}")
         print(f"  {condition:<14} " + "   ".join(cells), flush=True)
+
+
+def real_photos(recognizers):
+    """The real photos of lone digits (../shared/data/photos, measuring only): read() exact,
+    predict() right, and how many of them the not-a-digit head doubts."""
+    import csv
+
+    folder = SHARED / "data" / "photos"
+    with open(folder / "labels.csv", newline="") as f:
+        table = [(folder / row["file"], row["label"]) for row in csv.DictReader(f)]
+    print(f"\nreal photos ({len(table)}): read exact, predict right, predict doubted (its verdict not \"digit\")")
+    for kind, recognizer in recognizers.items():
+        read_right = predicted_right = doubted = 0
+        wrong = []
+        for path, label in table:
+            got = reading(recognizer, path)
+            read_right += got == label
+            try:
+                judged = recognizer.judge(path)
+            except ImageError:
+                judged = None
+            predicted_right += judged is not None and str(judged.digit) == label
+            doubted += judged is not None and judged.verdict != "digit"
+            if got != label:
+                wrong.append(f"{path.name} {label}->{got or 'none'}")
+        print(f"  {kind}: read {read_right}/{len(table)}, predict {predicted_right}/{len(table)}, doubted {doubted}; "
+              f"read wrong: {', '.join(wrong)}", flush=True)
 
 
 def speed(recognizers, by_writer, mnist_images, mnist_labels):
@@ -245,10 +275,10 @@ def main():
     parser.add_argument("--per-length", type=int, default=30, help="numbers per length and row")
     parser.add_argument("--models", default="mlp,cnn")
     parser.add_argument("--every", type=int, default=10, help="lone digits: every Nth pendigits drawing")
-    parser.add_argument("--only", help="comma-separated parts: pad,images,photos,mnist,parts,lone,speed")
+    parser.add_argument("--only", help="comma-separated parts: pad,images,photos,mnist,parts,lone,real,speed")
     args = parser.parse_args()
     require_shared()
-    parts = set(args.only.split(",")) if args.only else {"pad", "images", "photos", "mnist", "parts", "lone", "speed"}
+    parts = set(args.only.split(",")) if args.only else {"pad", "images", "photos", "mnist", "parts", "lone", "real", "speed"}
     recognizers = {kind: Recognizer.load(kind=kind) for kind in args.models.split(",")}
     renderer = load_renderer()
     by_writer = writers_digits(renderer)
@@ -288,6 +318,8 @@ def main():
         confidence_on_parts(recognizers, mnist_images, mnist_labels)
     if "lone" in parts:
         lone_digits(recognizers, renderer, args.every)
+    if "real" in parts:
+        real_photos(recognizers)
     if "speed" in parts:
         speed(recognizers, by_writer, mnist_images, mnist_labels)
 

@@ -17,6 +17,7 @@ import numpy as np
 from PIL import Image
 
 from digitpad.recognition.images import BlankImageError, open_image
+from digitpad.recognition.not_digit import NO_DIGIT
 from digitpad.recognition.preprocess import INK_THRESHOLD, frame, ink_mask, tutorial_pixels
 from digitpad.recognition.strokes import PAD_SIZE, PEN_WIDTH, pixels_from_strokes, render_strokes
 
@@ -50,6 +51,9 @@ CUT_COST = 0.3  # nats per stroke a chosen cut goes through: cutting a loop (two
 DIGIT_COST = 0.0  # nats per digit (tried 0.5: pairs read as one digit, the networks are sure of pairs too)
 
 
+BLANK, NOT_A_DIGIT = "blank", "not a digit"  # why a reading has no digit: no ink; ink, but no digit in it
+
+
 @dataclass(frozen=True)
 class DigitReading:
     digit: int
@@ -57,12 +61,21 @@ class DigitReading:
     probabilities: np.ndarray  # the ten probabilities
     box: tuple  # (left, top, right, bottom) in the input's coordinates, right and bottom exclusive
     pixels: np.ndarray  # the 28x28 input the network saw
+    not_digit: float | None = None  # probability that it is not one digit (None: the weights have no head)
+
+    @property
+    def verdict(self):
+        """"digit", "not sure" or "no digit" (recognizer.verdict)."""
+        from digitpad.recognition.recognizer import verdict
+
+        return verdict(self.not_digit)
 
 
 @dataclass(frozen=True)
 class Reading:
     digits: tuple = ()  # DigitReading, left to right
     message: str = field(default="", compare=False)  # why there is no digit, when there is none
+    reason: str = field(default="", compare=False)  # the same for programs: BLANK or NOT_A_DIGIT
 
     @property
     def number(self):
@@ -102,9 +115,9 @@ def read_strokes(recognizer, strokes):
             continue
         boxes.append(_expanded(_stroke_box(group), PEN_WIDTH / 2))
     if not pixels:
-        return Reading(message="no digit found: the pad is blank")
+        return Reading(message="no digit found: the pad is blank", reason=BLANK)
     pixels = np.stack(pixels)
-    return _reading(recognizer.probabilities_of_pixels(pixels), pixels, boxes)
+    return _reading(recognizer.probabilities_of_pixels(pixels), pixels, boxes, recognizer.not_digit_of_pixels(pixels))
 
 
 def _group_pixels(recognizer, group):
@@ -118,11 +131,13 @@ def _stroke_scorer(recognizer):
     """score(strokes, height): how likely the strokes are one digit, in nats (see _score)."""
     def score(strokes, height):
         try:
-            probabilities = recognizer.probabilities_of_pixels(_group_pixels(recognizer, strokes)[None])[0]
+            pixels = _group_pixels(recognizer, strokes)[None]
         except BlankImageError:
             return -math.inf
+        probabilities = recognizer.probabilities_of_pixels(pixels)[0]
         left, top, right, bottom = _stroke_box(strokes)
-        return _shape_score(probabilities, right - left, bottom - top, 0.0, height)
+        return _shape_score(probabilities, right - left, bottom - top, 0.0, height) + _likely_digit(
+            recognizer.not_digit_of_pixels(pixels))[0]
     return score
 
 
@@ -236,10 +251,10 @@ def read_image(recognizer, image):
     grey = open_image(image)
     mask = ink_mask(grey, one_digit=False) if recognizer.framed else np.asarray(grey) < INK_THRESHOLD
     if not mask.any():
-        return Reading(message="no digit found: the image is blank")
+        return Reading(message="no digit found: the image is blank", reason=BLANK)
     pieces, height = pieces_of(mask)
     if not pieces:
-        return Reading(message="no digit found: the image is blank")
+        return Reading(message="no digit found: the image is blank", reason=BLANK)
     whole = (0, len(pieces))
     pixels, spans, blank = [], [], set()
     for span in _candidate_digits(pieces, height):
@@ -256,14 +271,25 @@ def read_image(recognizer, image):
         spans.append(span)
     pixels = np.stack(pixels)
     probabilities = recognizer.probabilities_of_pixels(pixels)
-    scores = {span: _score(probs, pieces[span[0] : span[1]], height) for span, probs in zip(spans, probabilities)}
+    doubts = recognizer.not_digit_of_pixels(pixels)
+    scores = {span: _score(probs, pieces[span[0] : span[1]], height) + likely
+              for span, probs, likely in zip(spans, probabilities, _likely_digit(doubts, len(spans)))}
     scores.update({span: 0.0 if span[1] - span[0] == 1 else -math.inf for span in blank})
     index = {span: i for i, span in enumerate(spans)}
     cut_costs = [CUT_COST * piece.crossings for piece in pieces]
     path = [span for span in best_path(scores, len(pieces), cut_costs) if span not in blank]
     if not path:
-        return Reading(message="no digit found: the image is blank")
-    if len(path) == 1 and whole not in blank:  # one digit: the whole picture, as predict() reads it
+        return Reading(message="no digit found: the image is blank", reason=BLANK)
+    alone = len(path) == 1
+    if doubts is not None and not alone:  # ink that is surely no digit (a shadow's edge, a pattern, a speck)
+        # beside other ink is left out; a lone digit is read as predict() reads it, its doubt said
+        path = [span for span in path if doubts[index[span]] < NO_DIGIT]
+        whole_is_digit = whole not in blank and doubts[index[whole]] < NO_DIGIT
+        if not path and not whole_is_digit:
+            return Reading(message="no digit found: nothing in the image looks like a digit", reason=NOT_A_DIGIT)
+        # (one digit left, or none apart but the whole picture is one: it is read as predict() reads it)
+        alone = len(path) <= 1 and whole_is_digit
+    if alone and whole not in blank:  # one digit: the whole picture, as predict() reads it
         path = [whole]
     chosen = [index[span] for span in path]
     scale_x, scale_y = _input_scale(image, grey)
@@ -272,7 +298,7 @@ def read_image(recognizer, image):
         top, left, joined = _joined(pieces[span[0] : span[1]])
         bottom, right = top + joined.shape[0], left + joined.shape[1]
         boxes.append((left * scale_x, top * scale_y, right * scale_x, bottom * scale_y))
-    return _reading(probabilities[chosen], pixels[chosen], boxes)
+    return _reading(probabilities[chosen], pixels[chosen], boxes, None if doubts is None else doubts[chosen])
 
 
 def pieces_of(mask):
@@ -484,9 +510,17 @@ def _upright_size(image):
     return (height, width) if turned else (width, height)
 
 
-def _reading(probabilities, pixels, boxes):
+def _likely_digit(doubts, count=1):
+    """log(1 - the not-a-digit probability) of each input, in nats; 0 when there is no head."""
+    if doubts is None:
+        return np.zeros(count)
+    return np.log(np.maximum(1.0 - np.asarray(doubts, dtype=np.float64), 1e-6))
+
+
+def _reading(probabilities, pixels, boxes, doubts=None):
     digits = []
-    for probs, digit_pixels, box in zip(probabilities, pixels, boxes):
+    doubts = [None] * len(boxes) if doubts is None else [float(doubt) for doubt in doubts]
+    for probs, digit_pixels, box, doubt in zip(probabilities, pixels, boxes, doubts):
         digit = int(np.argmax(probs))
-        digits.append(DigitReading(digit, float(probs[digit]), probs, tuple(float(v) for v in box), digit_pixels))
+        digits.append(DigitReading(digit, float(probs[digit]), probs, tuple(float(v) for v in box), digit_pixels, doubt))
     return Reading(tuple(digits))

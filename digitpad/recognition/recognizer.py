@@ -1,10 +1,12 @@
 """Recognising digits with saved weights, in numpy (no TensorFlow needed)."""
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from digitpad.paths import resolve_weights
 from digitpad.recognition.network import forward
+from digitpad.recognition.not_digit import NO_DIGIT, NOT_SURE, find_head
 from digitpad.recognition.preprocess import mnist_pixels
 from digitpad.recognition.weights import read_weights
 
@@ -23,6 +25,26 @@ class Recognizer:
     def load(cls, weights=None, framed=True, kind="mlp"):
         """Load weights (see paths.resolve_weights for which file); raises WeightsError."""
         return cls(read_weights(resolve_weights(weights, kind)), framed)
+
+    @cached_property
+    def not_digit_head(self):
+        """The "not a digit" head that belongs to these weights (not_digit.py), or None: weights
+        trained anew have none until one is fitted for them, nor has the tutorial's pipeline
+        (the head learnt framed digits)."""
+        return find_head(self.weights) if self.framed else None
+
+    def not_digit_of_pixels(self, pixels):
+        """Probability (n,) that each of pixels (n, 28, 28) is not one digit; None without a head."""
+        head = self.not_digit_head
+        return None if head is None else head.of_pixels(self.weights, np.asarray(pixels, dtype=np.float32))
+
+    def judge(self, image):
+        """A Prediction for one image: predict()'s digit, its ten probabilities and how likely
+        the picture is no digit at all (raises ImageError, BlankImageError as predict does)."""
+        pixels = self.pixels(image)[None]
+        probabilities = self.probabilities_of_pixels(pixels)[0]
+        doubt = self.not_digit_of_pixels(pixels)
+        return Prediction(*top_answer(probabilities), probabilities, None if doubt is None else float(doubt[0]))
 
     def pixels(self, image):
         """What the model sees: 28x28 floats in 0..1 (raises ImageError, BlankImageError)."""
@@ -60,6 +82,26 @@ class Recognizer:
         from digitpad.recognition.numbers import read
 
         return read(self, image_or_strokes)
+
+
+@dataclass(frozen=True)
+class Prediction:
+    digit: int
+    confidence: float
+    probabilities: np.ndarray  # the ten probabilities
+    not_digit: float | None  # probability that the picture is not one digit; None: these weights have no head
+
+    @property
+    def verdict(self):
+        """"digit"; "not sure" when it is likelier not one digit; "no digit" when nine times likelier."""
+        return verdict(self.not_digit)
+
+
+def verdict(not_digit):
+    """"digit", "not sure" or "no digit" for a not-a-digit probability (None: no head, "digit")."""
+    if not_digit is None or not_digit < NOT_SURE:
+        return "digit"
+    return "no digit" if not_digit >= NO_DIGIT else "not sure"
 
 
 def top_answer(probabilities):

@@ -26,7 +26,7 @@ from accuracy import SHARED, load_renderer, pendigits_drawings, photo_like, requ
 
 from digitpad.recognition.images import ImageError  # noqa: E402
 from digitpad.recognition.preprocess import frame  # noqa: E402
-from digitpad.recognition.recognizer import Recognizer  # noqa: E402
+from digitpad.recognition.recognizer import IS_DIGIT, Recognizer  # noqa: E402
 from digitpad.training.data import load_mnist  # noqa: E402
 
 LENGTHS = range(2, 9)
@@ -238,7 +238,7 @@ def real_photos(recognizers):
             except ImageError:
                 judged = None
             predicted_right += judged is not None and str(judged.digit) == label
-            doubted += judged is not None and judged.verdict != "digit"
+            doubted += judged is not None and judged.verdict != IS_DIGIT
             if got != label:
                 wrong.append(f"{path.name} {label}->{got or 'none'}")
         print(f"  {kind}: read {read_right}/{len(table)}, predict {predicted_right}/{len(table)}, doubted {doubted}; "

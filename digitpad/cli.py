@@ -16,7 +16,7 @@ from digitpad.labels import NUMBER, LabelsError, read_labels
 from digitpad.paths import adapted_weights, resolve_weights, user_weights
 from digitpad.recognition.images import ImageError
 from digitpad.recognition.network import KINDS
-from digitpad.recognition.recognizer import Recognizer, top_answer
+from digitpad.recognition.recognizer import IS_DIGIT, NO_DIGIT_VERDICT, NOT_SURE_VERDICT, Recognizer, top_answer
 from digitpad.recognition.weights import WeightsError, check_training_output, read_weights
 from digitpad.samples import (
     delete_samples,
@@ -175,11 +175,20 @@ def _add_common(parser):
 
 def _predict(args):
     def answer(recognizer, path):
-        probabilities = recognizer.probabilities(path)
-        digit, confidence = top_answer(probabilities)
+        judged = recognizer.judge(path)
+        digit, confidence = judged.digit, judged.confidence
         found = {"digit": digit, "confidence": round(confidence, 6),
-                 "probabilities": [round(float(p), 6) for p in probabilities]}
-        return found, f"{digit} ({confidence:.1%})"
+                 "probabilities": [round(float(p), 6) for p in judged.probabilities]}
+        text = f"{digit} ({confidence:.1%})"
+        if judged.not_digit is not None:
+            found |= {"not_digit": round(judged.not_digit, 6), "verdict": judged.verdict}
+            chance = f"{judged.not_digit:.0%}"
+            if judged.verdict == NO_DIGIT_VERDICT:
+                text = _("no digit found ({digit} at {confidence}; {chance} likely not a digit)").format(
+                    digit=digit, confidence=f"{confidence:.1%}", chance=chance)
+            elif judged.verdict == NOT_SURE_VERDICT:
+                text += " " + _("not sure: {chance} likely not one digit").format(chance=chance)
+        return found, text
 
     return _each_file(args, answer, "digit")
 
@@ -188,11 +197,13 @@ def _read(args):
     def answer(recognizer, path):
         reading = recognizer.read(path)
         digits = [{"digit": d.digit, "confidence": round(d.confidence, 6), "box": [round(v) for v in d.box]}
+                  | ({} if d.not_digit is None else {"not_digit": round(d.not_digit, 6), "verdict": d.verdict})
                   for d in reading.digits]
         found = {"number": reading.number, "digits": digits} | ({"message": reading.message} if reading.message else {})
         if not reading.digits:
             return found, reading.message
-        each = ", ".join(f"{d.digit} {d.confidence:.1%}" for d in reading.digits)
+        each = ", ".join(f"{d.digit} {d.confidence:.1%}" + ("" if d.verdict == IS_DIGIT else " ({})".format(_("not sure")))
+                         for d in reading.digits)
         return found, _("{number} (min confidence {confidence}: {digits})").format(
             number=reading.number, confidence=f"{reading.min_confidence:.1%}", digits=each)
 

@@ -7,8 +7,9 @@ from conftest import DRAWN_DIGITS
 from PIL import Image
 from test_gui import dense, draw, pump
 
-from digitpad.gui.ink_outline import OUTLINE_RGB, ink_of, outlined
+from digitpad.gui.ink_outline import OUTLINE_RGB, outlined
 from digitpad.gui.region import CHOSEN, CLICK, MIN_SIDE, OUTSIDE, TOO_SMALL, Region, in_photo, on_canvas, region_of_drag
+from digitpad.recognition.numbers import picture_ink
 from digitpad.recognition.strokes import render_strokes
 
 root, app = test_gui.root, test_gui.app  # the window's fixtures
@@ -102,9 +103,9 @@ def test_the_outline_runs_along_the_edge_of_the_ink_and_nowhere_else():
 
 def test_the_ink_outlined_is_the_ink_the_photo_path_found(tmp_path):
     picture = Image.open(two_digit_photo(tmp_path / "71.jpg")).convert("L")
-    mask = ink_of(picture)
+    mask = picture_ink(picture)
     assert mask[:, 200:400].any() and mask[:, 560:760].any() and not mask[:, 820:].any()
-    assert np.array_equal(ink_of(picture, framed=False), np.asarray(picture) < 200)  # the tutorial's "< 200"
+    assert np.array_equal(picture_ink(picture, framed=False), np.asarray(picture) < 200)  # the tutorial's "< 200"
 
 
 # -- the window

@@ -16,9 +16,12 @@ from babel.messages.pofile import read_po  # noqa: E402
 PACKAGE = Path(i18n.__file__).parent
 # the window, the command line (and argparse's own words), and the library modules whose messages
 # they show (scripts/make_catalogs.py extracts from the same files)
-LIBRARY = ["samples.py", "adapting.py", "labels.py", "paths.py", "recognition/images.py", "recognition/weights.py",
-           "recognition/strokes.py", "recognition/network.py", *(f"training/{path.name}" for path in
-                                                                  sorted((PACKAGE / "training").glob("*.py")))]
+DEVELOPER_TOOLS = {"not_digit.py"}  # training/not_digit.py fits the shipped not-a-digit heads: not digitpad's commands
+LIBRARY = ["samples.py", "adapting.py", "labels.py", "paths.py",
+           *(f"recognition/{name}" for name in ("images.py", "weights.py", "strokes.py", "network.py", "numbers.py",
+                                                "recognizer.py", "not_digit.py")),
+           *(f"training/{path.name}" for path in sorted((PACKAGE / "training").glob("*.py"))
+             if path.name not in DEVELOPER_TOOLS)]
 SOURCES = (sorted((PACKAGE / "gui").glob("*.py"))
            + [PACKAGE / name for name in ("settings.py", "cli.py", "argparse_i18n.py", *LIBRARY)])
 CATALOG = PACKAGE / "locale" / "zh_CN" / "LC_MESSAGES" / "digitpad.po"

@@ -8,7 +8,7 @@ from PIL import Image, ImageDraw
 from digitpad.recognition.images import BlankImageError
 from digitpad.recognition.network import split_params
 from digitpad.recognition.not_digit import HeadError, find_head, head_arrays, head_path, read_head
-from digitpad.recognition.recognizer import Recognizer
+from digitpad.recognition.recognizer import IS_DIGIT, NO_DIGIT_VERDICT, NOT_SURE_VERDICT, Recognizer
 from tests.conftest import DRAWN_DIGITS
 
 
@@ -51,7 +51,7 @@ def test_patterns_and_noise_give_no_confident_digit(recognizer, picture):
         judged = recognizer.judge(image)
     except BlankImageError:  # the preprocessing found no ink: no digit either
         judged = None
-    assert judged is None or judged.verdict in ("not sure", "no digit"), judged
+    assert judged is None or judged.verdict in (NOT_SURE_VERDICT, NO_DIGIT_VERDICT), judged
     reading = recognizer.read(image)
     assert reading.number == "" and "no digit found" in reading.message
 
@@ -67,12 +67,12 @@ def test_two_digits_side_by_side_given_as_one_are_not_sure(recognizer):
 def test_a_lone_digit_is_a_digit_and_reads_as_predict(recognizer, digit):
     image = drawn(DRAWN_DIGITS[digit], pen=24)
     judged = recognizer.judge(image)
-    assert judged.verdict == "digit" and judged.not_digit < 0.5
+    assert judged.verdict == IS_DIGIT and judged.not_digit < 0.5
     assert (judged.digit, judged.confidence) == recognizer.predict(image)
     reading = recognizer.read(image)
     assert reading.number == str(judged.digit)
     assert reading.digits[0].not_digit == pytest.approx(judged.not_digit, abs=1e-6)
-    assert reading.digits[0].verdict == "digit"
+    assert reading.digits[0].verdict == IS_DIGIT
 
 
 def test_a_head_goes_only_with_the_fixed_layers_it_was_fitted_on(recognizer, tmp_path):

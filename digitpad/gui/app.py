@@ -24,8 +24,8 @@ from digitpad.i18n import CJK_FONT_HINT, LANGUAGES, N_, _, choose_language, has_
 from digitpad.paths import resolve_weights, shipped_weights, user_weights
 from digitpad.recognition.images import BlankImageError, ImageError
 from digitpad.recognition.network import summary
-from digitpad.recognition.numbers import inside_pad
-from digitpad.recognition.recognizer import Recognizer, top_answer
+from digitpad.recognition.numbers import NOT_A_DIGIT, inside_pad
+from digitpad.recognition.recognizer import IS_DIGIT, Recognizer, top_answer
 from digitpad.recognition.strokes import recognition_image
 from digitpad.recognition.weights import WeightsError
 from digitpad.settings import load_settings, save_settings
@@ -296,7 +296,9 @@ class App:
     def _show_reading(self, reading, blank):
         """Show a reading (numbers.Reading, None for none): its least sure digit, or blank when it has none."""
         if reading is None or not reading.digits:
-            self._show_answer(BLANK, blank)
+            nothing_like_a_digit = reading is not None and reading.reason == NOT_A_DIGIT
+            self._show_answer(BLANK, _("No digit found: nothing here looks like a digit") if nothing_like_a_digit
+                              else blank)
             return
         self.reading = reading
         self.corrected = {}  # index -> the digit the user gave, for the digits corrected since
@@ -313,7 +315,11 @@ class App:
         chosen = digits[index]
         if len(digits) == 1:
             digit, confidence = top_answer(chosen.probabilities)
-            if confidence < NOT_SURE_BELOW:
+            if chosen.verdict != IS_DIGIT:  # the network's not-a-digit output doubts it is one digit
+                answer = "?"
+                detail = _("Not sure this is one digit: maybe {digit} ({confidence})").format(
+                    digit=digit, confidence=f"{confidence:.0%}")
+            elif confidence < NOT_SURE_BELOW:
                 answer = "?"
                 detail = _("Not sure: maybe {digit} ({confidence})").format(digit=digit, confidence=f"{confidence:.0%}")
             else:

@@ -3,17 +3,9 @@
 import numpy as np
 from PIL import Image, ImageOps
 
-from digitpad.recognition.preprocess import INK_THRESHOLD, ink_mask
-
 OUTLINE_RGB = (230, 40, 20)  # red-orange: seen on white paper, on grey ink and on the pad's blue boxes
 OUTLINE_WIDTH = 1  # px at the size shown: a wider line hides thin strokes
 FADE = 0.5  # the photo is shown this much lighter: black ink turns grey and its outline stands out
-
-
-def ink_of(grey, framed=True):
-    """The ink mask that reading a number in the grey picture works on (numbers.read_image):
-    every digit's ink in the app's pipeline, the tutorial's "< 200" in the tutorial's."""
-    return ink_mask(grey, one_digit=False) if framed else np.asarray(grey) < INK_THRESHOLD
 
 
 def outlined(grey, mask, size):

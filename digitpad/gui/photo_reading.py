@@ -3,10 +3,11 @@ photo of several megapixels and the photo path (the paper's light, the pieces of
 over ways to group them) take longer than the window may stay still."""
 from dataclasses import dataclass, replace
 
-from digitpad.gui.ink_outline import ink_of, outlined
+from digitpad.gui.ink_outline import outlined
 from digitpad.gui.region import in_photo
 from digitpad.gui.worker import Worker
 from digitpad.recognition.images import ImageError, open_image
+from digitpad.recognition.numbers import picture_ink
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ def read_photo(recognizer, source, region, outline_size):
         return PhotoReading(None, None, region, picture)
     reading = recognizer.read(picture)
     digits = tuple(replace(digit, box=in_photo(digit.box, region)) for digit in reading.digits)
-    outline = outlined(picture, ink_of(picture, recognizer.framed), outline_size)
+    outline = outlined(picture, picture_ink(picture, recognizer.framed), outline_size)
     return PhotoReading(replace(reading, digits=digits), outline, region, picture)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from digitpad.i18n import _
 from digitpad.recognition.network import fixed_features, split_params
 from digitpad.recognition.weights import open_regular_file
 
@@ -52,13 +53,13 @@ class NotDigitHead:
         """Probability (n,) that each of pixels (n, 28, 28) is not one digit, through weights' fixed layers."""
         if len(pixels) == 0:
             return np.zeros(0, dtype=np.float32)
-        fixed, _ = split_params(weights.kind, weights.params)
+        fixed = split_params(weights.kind, weights.params)[0]
         return self.probabilities(fixed_features(weights.kind, fixed, pixels))
 
 
 def fixed_digest(kind, params):
     """A fingerprint of the fixed layers of a network of this kind (the kind alone for "mlp")."""
-    fixed, _ = split_params(kind, params)
+    fixed = split_params(kind, params)[0]
     digest = hashlib.sha256(kind.encode())
     for layer in fixed:
         for array in layer:
@@ -76,19 +77,19 @@ def head_path(weights_path):
 def read_head(path):
     """A head from its file (raises HeadError for a file that is not one)."""
     try:
-        with open_regular_file(path, "a head file") as f, np.load(f, allow_pickle=False) as data:
+        with open_regular_file(path, _("a head file")) as f, np.load(f, allow_pickle=False) as data:
             kind, digest, count = str(data["kind"]), str(data["digest"]), int(data["layers"])
             if not 1 <= count <= MAX_LAYERS:
                 raise ValueError(f"{count} layers")
             params = [(np.asarray(data[f"kernel_{i}"], dtype=np.float32), np.asarray(data[f"bias_{i}"], dtype=np.float32))
                       for i in range(count)]
     except (OSError, ValueError, KeyError, TypeError) as error:
-        raise HeadError(f"{path}: not a not-a-digit head ({error})") from None
+        raise HeadError(_("{path}: not a not-a-digit head ({error})").format(path=path, error=error)) from None
     shapes = [(kernel.shape, bias.shape) for kernel, bias in params]
     widths = [params[0][0].shape[0] if params[0][0].ndim == 2 else -1] + [bias.shape[0] if bias.ndim == 1 else -1
-                                                                          for _, bias in params]
+                                                                          for _kernel, bias in params]
     if widths[-1] != 1 or any(shape != ((width, out), (out,)) for shape, width, out in zip(shapes, widths, widths[1:])):
-        raise HeadError(f"{path}: not a not-a-digit head (layers of shapes {shapes})")
+        raise HeadError(_("{path}: not a not-a-digit head (layers of shapes {shapes})").format(path=path, shapes=shapes))
     return NotDigitHead(kind, digest, params)
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
+from digitpad.i18n import _
 from digitpad.recognition.images import BlankImageError, open_image
 from digitpad.recognition.not_digit import NO_DIGIT
 from digitpad.recognition.preprocess import INK_THRESHOLD, frame, ink_mask, tutorial_pixels
@@ -51,7 +52,7 @@ CUT_COST = 0.3  # nats per stroke a chosen cut goes through: cutting a loop (two
 DIGIT_COST = 0.0  # nats per digit (tried 0.5: pairs read as one digit, the networks are sure of pairs too)
 
 
-BLANK, NOT_A_DIGIT = "blank", "not a digit"  # why a reading has no digit: no ink; ink, but no digit in it
+BLANK, NOT_A_DIGIT = "blank", "not_a_digit"  # why a reading has no digit: no ink; ink, but no digit in it
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ def read_strokes(recognizer, strokes):
     try:
         strokes = [[(float(x), float(y)) for x, y in stroke] for stroke in strokes]
     except (TypeError, ValueError):
-        raise ValueError("strokes must be lists of (x, y) points") from None
+        raise ValueError(_("strokes must be lists of (x, y) points")) from None
     # a point off any scale (NaN, infinite) is no ink
     strokes = [[point for point in stroke if math.isfinite(point[0] + point[1])] for stroke in strokes]
     groups = group_strokes([stroke for stroke in strokes if stroke], _stroke_scorer(recognizer))
@@ -115,7 +116,7 @@ def read_strokes(recognizer, strokes):
             continue
         boxes.append(_expanded(_stroke_box(group), PEN_WIDTH / 2))
     if not pixels:
-        return Reading(message="no digit found: the pad is blank", reason=BLANK)
+        return Reading(message=_("no digit found: the pad is blank"), reason=BLANK)
     pixels = np.stack(pixels)
     return _reading(recognizer.probabilities_of_pixels(pixels), pixels, boxes, recognizer.not_digit_of_pixels(pixels))
 
@@ -153,12 +154,12 @@ def group_strokes(strokes, score=None):
     """
     if not strokes:
         return []
-    height = max(float(np.percentile([np.ptp([y for _, y in stroke]) for stroke in strokes], 75)), 1.0)
+    height = max(float(np.percentile([np.ptp([y for _x, y in stroke]) for stroke in strokes], 75)), 1.0)
     groups = []  # lists of strokes, in the order they were started
     for stroke in strokes:
-        left, _, right, _ = _stroke_box([stroke])
+        left, _top, right, _bottom = _stroke_box([stroke])
         for group in reversed(groups):
-            group_left, _, group_right, _ = _stroke_box(group)
+            group_left, _top, group_right, _bottom = _stroke_box(group)
             # (half a pen's width added: a stroke straight up and down has some width too)
             overlap = min(right, group_right) - max(left, group_left) + PEN_WIDTH / 2
             narrower = min(right - left, group_right - group_left) + PEN_WIDTH / 2
@@ -199,8 +200,8 @@ def _densified(strokes, step=PEN_WIDTH / 4):
 
 
 def _stroke_box(strokes):
-    xs = [x for stroke in strokes for x, _ in stroke]
-    ys = [y for stroke in strokes for _, y in stroke]
+    xs = [x for stroke in strokes for x, _y in stroke]
+    ys = [y for stroke in strokes for _x, y in stroke]
     return min(xs), min(ys), max(xs), max(ys)
 
 
@@ -246,15 +247,21 @@ class _Piece:
         return self.left + np.nonzero(self.mask)[1].mean()
 
 
+def picture_ink(grey, framed=True):
+    """The ink mask a number is read from in a grey picture: every digit's ink in the app's
+    pipeline, the tutorial's "< 200" in the tutorial's."""
+    return ink_mask(grey, one_digit=False) if framed else np.asarray(grey) < INK_THRESHOLD
+
+
 def read_image(recognizer, image):
     """The number in a picture: a path or a PIL image (raises ImageError when it cannot be read)."""
     grey = open_image(image)
-    mask = ink_mask(grey, one_digit=False) if recognizer.framed else np.asarray(grey) < INK_THRESHOLD
+    mask = picture_ink(grey, recognizer.framed)
     if not mask.any():
-        return Reading(message="no digit found: the image is blank", reason=BLANK)
+        return Reading(message=_("no digit found: the image is blank"), reason=BLANK)
     pieces, height = pieces_of(mask)
     if not pieces:
-        return Reading(message="no digit found: the image is blank", reason=BLANK)
+        return Reading(message=_("no digit found: the image is blank"), reason=BLANK)
     whole = (0, len(pieces))
     pixels, spans, blank = [], [], set()
     for span in _candidate_digits(pieces, height):
@@ -279,14 +286,14 @@ def read_image(recognizer, image):
     cut_costs = [CUT_COST * piece.crossings for piece in pieces]
     path = [span for span in best_path(scores, len(pieces), cut_costs) if span not in blank]
     if not path:
-        return Reading(message="no digit found: the image is blank", reason=BLANK)
+        return Reading(message=_("no digit found: the image is blank"), reason=BLANK)
     alone = len(path) == 1
     if doubts is not None and not alone:  # ink that is surely no digit (a shadow's edge, a pattern, a speck)
         # beside other ink is left out; a lone digit is read as predict() reads it, its doubt said
         path = [span for span in path if doubts[index[span]] < NO_DIGIT]
         whole_is_digit = whole not in blank and doubts[index[whole]] < NO_DIGIT
         if not path and not whole_is_digit:
-            return Reading(message="no digit found: nothing in the image looks like a digit", reason=NOT_A_DIGIT)
+            return Reading(message=_("no digit found: nothing in the image looks like a digit"), reason=NOT_A_DIGIT)
         # (one digit left, or none apart but the whole picture is one: it is read as predict() reads it)
         alone = len(path) <= 1 and whole_is_digit
     if alone and whole not in blank:  # one digit: the whole picture, as predict() reads it
@@ -309,9 +316,9 @@ def pieces_of(mask):
     """
     import cv2  # (imported when a picture is read: the window starts without it)
 
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
-    boxes = [(top, left, top + box_h, left + box_w) for left, top, box_w, box_h, _ in stats[1:count]]
-    heights = np.array([bottom - top for top, _, bottom, _ in boxes])
+    count, labels, stats, _centroids = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    boxes = [(top, left, top + box_h, left + box_w) for left, top, box_w, box_h, _area in stats[1:count]]
+    heights = np.array([bottom - top for top, _left, bottom, _right in boxes])
     height = float(np.median(heights[heights >= 0.5 * heights.max()]))
     pieces = []
     for index, (top, left, bottom, right) in enumerate(boxes, start=1):
@@ -436,14 +443,14 @@ def _tutorial_crop(grey, joined):
     crop.paste(grey.crop(box), (0, 0))
     pixels = tutorial_pixels(crop)
     if not pixels.any():
-        raise BlankImageError("no digit found: the image is blank")
+        raise BlankImageError(_("no digit found: the image is blank"))
     return pixels
 
 
 def _score(probabilities, pieces, height):
     """How likely a group of pieces is one digit, in nats: the network's confidence in its
     answer, less the priors on its width and height, less the cost of a digit."""
-    _, _, mask = _joined(pieces)
+    mask = _joined(pieces)[2]
     return _shape_score(probabilities, mask.shape[1], mask.shape[0], _widest_gap(pieces), height)
 
 

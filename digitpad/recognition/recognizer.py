@@ -93,15 +93,19 @@ class Prediction:
 
     @property
     def verdict(self):
-        """"digit"; "not sure" when it is likelier not one digit; "no digit" when nine times likelier."""
+        """IS_DIGIT; NOT_SURE_VERDICT when it is likelier not one digit; NO_DIGIT_VERDICT when 99 times likelier."""
         return verdict(self.not_digit)
 
 
+# a prediction's verdict, the same words in every language (--json gives them to programs)
+IS_DIGIT, NOT_SURE_VERDICT, NO_DIGIT_VERDICT = "digit", "not_sure", "no_digit"
+
+
 def verdict(not_digit):
-    """"digit", "not sure" or "no digit" for a not-a-digit probability (None: no head, "digit")."""
+    """IS_DIGIT, NOT_SURE_VERDICT or NO_DIGIT_VERDICT for a not-a-digit probability (None: no head, IS_DIGIT)."""
     if not_digit is None or not_digit < NOT_SURE:
-        return "digit"
-    return "no digit" if not_digit >= NO_DIGIT else "not sure"
+        return IS_DIGIT
+    return NO_DIGIT_VERDICT if not_digit >= NO_DIGIT else NOT_SURE_VERDICT
 
 
 def top_answer(probabilities):

@@ -617,6 +617,22 @@ def menu_labels(root):
             if menubar.type(index) == "cascade"]
 
 
+def tk_dialog_word(root, word):
+    """A word as Tk's own dialogs (file dialog, message boxes) show it: Tk's catalog, its locale."""
+    return root.tk.call("namespace", "eval", "::tk", ["::msgcat::mc", word])
+
+
+def test_without_a_display_the_window_says_so_in_one_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {key: value for key, value in os.environ.items() if key != "DISPLAY"} | {"DIGITPAD_HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "digitpad"], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1 and "digitpad --help" in done.stderr
+
+
 def test_the_window_speaks_chinese_when_the_environment_asks(root, monkeypatch):
     from digitpad.i18n import has_cjk_font
 
@@ -627,6 +643,7 @@ def test_the_window_speaks_chinese_when_the_environment_asks(root, monkeypatch):
     root.update()
     assert menu_labels(root) == ["文件", "模型", "视图", "帮助"]
     assert app.recognize_button.cget("text") == "识别"
+    assert tk_dialog_word(root, "Cancel") == "取消"  # Tk's own Open… dialog and message boxes too
     draw(app.pad, [dense(s) for s in DRAWN_DIGITS[7]])
     assert app.detail.get().startswith("置信度 ")
     root.event_generate("<Key-7>")
@@ -647,6 +664,7 @@ def test_the_language_setting_wins_over_the_environment_from_the_next_start(root
     try:
         App(second, weights=SHIPPED_WEIGHTS)
         assert menu_labels(second) == ["File", "Model", "View", "Help"]
+        assert tk_dialog_word(second, "Cancel") == "Cancel"
     finally:
         second.destroy()
 

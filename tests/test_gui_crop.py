@@ -202,3 +202,56 @@ def test_a_drag_on_the_pad_still_draws(app):
     draw(app.pad, [dense(stroke) for stroke in DRAWN_DIGITS[7]])
     assert len(app.pad.strokes) == 1 and app.pad.region is None and not app.pad.find_withtag("region")
     assert app.answer.get() == "7" and app._ink_tk is None
+
+
+def test_a_photo_one_pixel_wide_is_shown_and_read_without_an_error(app, tmp_path):
+    strip = tmp_path / "strip.png"
+    Image.new("L", (1, 5000), 128).save(strip)
+    app.show_photo(str(strip))
+    wait_for_reading(app)
+    assert app.pad.photo is not None and app.pad.photo.width == 1  # (shrunk when opened, as every photo)
+    assert app.status_label.cget("foreground") != "#b00020", app.status.get()  # opened, not an error
+    assert outlined(Image.new("L", (10, 4000), 128), np.zeros((4000, 10), bool), (160, 160)).width == 1
+
+
+def test_escape_during_a_drag_drops_the_rectangle_and_keeps_the_photo(photo):
+    app = photo
+    left, top, scale = app.pad.photo_box
+    app.pad.event_generate("<ButtonPress-1>", x=round(left + 150 * scale), y=round(top + 150 * scale))
+    app.pad.event_generate("<B1-Motion>", x=round(left + 430 * scale), y=round(top + 470 * scale))
+    app.root.update()
+    assert app.pad.find_withtag("band")
+    app.root.event_generate("<Escape>")
+    app.root.update()
+    assert app.pad.photo is not None and not app.pad.find_withtag("band") and app.answer.get() == "71"
+    app.pad.event_generate("<ButtonRelease-1>", x=round(left + 430 * scale), y=round(top + 470 * scale))
+    app.root.update()
+    assert app.pad.region is None and app.answer.get() == "71"  # the release after Escape chose nothing
+    app.root.event_generate("<Escape>")  # no drag: Escape clears, as before
+    app.root.update()
+    assert app.pad.photo is None
+
+
+def test_clearing_or_opening_another_photo_hides_the_kept_correction_and_the_photos_message(photo, tmp_path):
+    app = photo
+    drag_on_photo(app, SEVEN[:2], SEVEN[2:])
+    wait_for_reading(app)
+    assert "rectangle" in app.status.get()
+    app.clear()  # the message about the rectangle goes with the photo
+    assert app.status.get() == ""
+    app.show_photo(str(two_digit_photo(tmp_path / "first.jpg")))
+    wait_for_reading(app)
+    app.root.event_generate("<Key-4>")
+    app.root.update()
+    assert app.kept.winfo_ismapped()
+    app.clear()
+    app.root.update()
+    assert not app.kept.winfo_ismapped() and "rectangle" not in app.status.get()
+    app.show_photo(str(two_digit_photo(tmp_path / "again.jpg")))
+    wait_for_reading(app)
+    app.root.event_generate("<Key-3>")
+    app.root.update()
+    assert app.kept.winfo_ismapped()
+    app.show_photo(str(two_digit_photo(tmp_path / "another.jpg")))
+    wait_for_reading(app)
+    assert not app.kept.winfo_ismapped()

@@ -1,5 +1,7 @@
 """The main window: drawing pad, photo, probability bars, menus and status bar."""
+import logging
 import os
+import sys
 import tkinter as tk
 from pathlib import Path
 from tkinter import filedialog, messagebox, ttk
@@ -32,6 +34,7 @@ from digitpad.settings import load_settings, save_settings
 from digitpad.training import TrainingUnavailable, require_tensorflow
 from digitpad.training.data import describe_source
 
+log = logging.getLogger(__name__)
 KIND_NAMES = {"mlp": N_("two-layer network"), "cnn": N_("convolutional network")}
 KIND_MENU_LABELS = {"mlp": N_("Two-layer network"), "cnn": N_("Convolutional network")}
 BLANK = ""  # the answer while there is nothing to read
@@ -105,7 +108,17 @@ class App:
             use_language("en")
             return CJK_FONT_HINT
         use_language(language)
+        self._translate_tk_dialogs(language)
         return ""
+
+    def _translate_tk_dialogs(self, language):
+        """Tk's own dialogs (Open…, message boxes) speak the window's language: Tk ships its
+        catalogs (msgs/zh_cn.msg) and picks them by msgcat's locale, which follows the environment."""
+        try:
+            self.root.tk.call("::msgcat::mclocale", language.lower())
+            self.root.tk.call("::msgcat::mcload", os.path.join(str(self.root.tk.globalgetvar("tk_library")), "msgs"))
+        except (tk.TclError, ValueError):  # a Tk without its msgs folder keeps its English words
+            log.warning("cannot load Tk's catalogs for %s", language, exc_info=True)
 
     def language_chosen(self):
         """View → Language: remembered, and shown from the next start (menus are built once)."""
@@ -413,6 +426,7 @@ class App:
             pad.show_region(region)
             self.say(_("Only the part inside the rectangle is read ({width}×{height} px of the photo): "
                        "click the photo to read all of it.").format(width=region.size[0], height=region.size[1]))
+            self._saying_opened = True  # (about the photo: gone with it)
             self.recognize()
 
     def _stroke_finished(self):
@@ -425,8 +439,12 @@ class App:
             self._show_answer(BLANK, _("Press Recognize (Return) to read it."))
 
     def clear(self):
+        """Clear the pad (Escape, Delete); Escape during a drag on a photo drops only the rectangle."""
+        if self.pad.cancel_band():
+            return
         if self._saying_opened:
             self.say("")  # the photo is gone
+        self.handwriting.pad_changed()  # a kept correction is no longer about what is shown
         self.pad.clear()
         self.recognize()
 
@@ -466,8 +484,9 @@ class App:
                  else _("Cannot open {name}: {error}").format(name=Path(path).name, error=error), error=True)
 
     def _photo_opened(self, path, result):
+        self.handwriting.pad_changed()  # a kept correction is about the picture shown before
         self.pad.show_photo(result.picture)
-        self.say(_("Opened {name}.").format(name=Path(path).name) + " " + _(PHOTO_HINT),
+        self.say(_("Opened {name}. {hint}").format(name=Path(path).name, hint=_(PHOTO_HINT)),
                  tip=str(path) + "\n" + _(PHOTO_HINT))
         self._saying_opened = True
         if result.reading is None:  # no model: recognize() says so
@@ -638,7 +657,12 @@ class App:
 
 
 def run(weights=None):
-    root = tk.Tk()
+    try:
+        root = tk.Tk()
+    except tk.TclError as error:  # no display (a server, ssh without -X): say so, no traceback
+        print(_("digitpad: the window cannot open ({error}); the commands work without it: digitpad --help")
+              .format(error=error), file=sys.stderr)
+        return 2
     App(root, weights)
     root.mainloop()
     return 0

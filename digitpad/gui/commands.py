@@ -47,6 +47,7 @@ DIGIT_HELP = ("0 … 9", N_("The right answer: keeps the drawing as your sample"
 
 def shortcut_rows():
     """(keys, what they do) for the keyboard-shortcuts help, translated."""
-    rows = [(_("Left button"), _("Draw"))]
+    rows = [(_("Left button"), _("Draw")),
+            (_("Drag on a photo"), _("Read only the part inside the rectangle (a click: all of it; Escape: drop it)"))]
     rows += [(command.accelerator, _(command.label)) for command in COMMANDS if command.accelerator]
     return rows + [(DIGIT_HELP[0], _(DIGIT_HELP[1]))]

@@ -8,8 +8,9 @@ pad grows with the window and a drawing reads the same at any size.
 import math
 import tkinter as tk
 
-from PIL import ImageOps, ImageTk
+from PIL import ImageTk
 
+from digitpad.gui.fitting import fitted, scale_of
 from digitpad.gui.region import on_canvas
 from digitpad.recognition.strokes import PAD_SIZE, PEN_WIDTH, recognition_image, render_strokes
 
@@ -116,11 +117,10 @@ class DrawingPad(tk.Canvas):
         self.delete("all")
         if self.photo is not None:
             width, height = max(1, self.winfo_width()), max(1, self.winfo_height())
-            fitted = ImageOps.contain(self.photo, (width, height))
-            self._photo_tk = ImageTk.PhotoImage(fitted, master=self)
+            shown = fitted(self.photo, (width, height))
+            self._photo_tk = ImageTk.PhotoImage(shown, master=self)
             self.create_image(width / 2, height / 2, image=self._photo_tk)
-            self.photo_box = ((width - fitted.width) / 2, (height - fitted.height) / 2,
-                              fitted.width / self.photo.width)
+            self.photo_box = ((width - shown.width) / 2, (height - shown.height) / 2, scale_of(self.photo, shown))
         self.configure(cursor="pencil" if self.photo is None else "crosshair")
         self._items = []
         for stroke in self.strokes:
@@ -164,6 +164,14 @@ class DrawingPad(tk.Canvas):
         elif self.strokes:
             self._drag(event)
             self._on_stroke()
+
+    def cancel_band(self):
+        """Drop a rectangle being dragged (Escape during the drag); True if there was one."""
+        if self._band_start is None:
+            return False
+        self._band_start = None
+        self.delete("band")
+        return True
 
     def _segment(self, a, b):
         return self.create_line(*self._on_canvas(a), *self._on_canvas(b), width=PEN_WIDTH * self.scale,

@@ -2,8 +2,9 @@
 import tkinter as tk
 from tkinter import ttk
 
-from PIL import ImageOps, ImageTk
+from PIL import ImageTk
 
+from digitpad.gui.fitting import fitted
 from digitpad.gui.placement import place_beside
 from digitpad.i18n import _, ngettext
 from digitpad.recognition.images import ImageError, open_image
@@ -73,7 +74,7 @@ class SamplesBrowser(tk.Toplevel):
         self.message.set(text)
 
     def _add_tile(self, index, path, label, image):
-        thumbnail = ImageOps.contain(image.convert("L"), (THUMBNAIL, THUMBNAIL))
+        thumbnail = fitted(image.convert("L"), (THUMBNAIL, THUMBNAIL))
         photo = ImageTk.PhotoImage(thumbnail, master=self)
         self._photos.append(photo)
         tile = tk.Frame(self.grid_frame, background=UNSELECTED, padx=4, pady=4)

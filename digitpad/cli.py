@@ -37,7 +37,8 @@ def main(argv=None):
     _prepare_streams()
     _choose_language()
     stdout = sys.stdout
-    sys.stdout = _Output(stdout)  # a failed write is said as the output's, not as a file's
+    if stdout is not None:  # None: started without a console (pythonw)
+        sys.stdout = _Output(stdout)  # a failed write is said as the output's, not as a file's
     try:
         args = _parser().parse_args(argv)
         if args.command is None:
@@ -324,13 +325,13 @@ def _each_file(args, answer, key):
     paths = _prompted_paths() if args.files == ["-"] else args.files
     failures = 0
     for path in paths:
-        try:
-            with in_language("en") if args.json else nullcontext():
+        with in_language("en") if args.json else nullcontext():
+            try:
                 found, text = answer(recognizer, path)
-        except (ImageError, OSError) as error:  # one bad file: said, and the run goes on
-            failures += 1
-            message = str(error) if isinstance(error, ImageError) else os_error_message(error)
-            found, text = {key: None, "error": message}, _("error: {error}").format(error=message)
+            except (ImageError, OSError) as error:  # one bad file: said, and the run goes on
+                failures += 1
+                message = str(error) if isinstance(error, ImageError) else os_error_message(error)
+                found, text = {key: None, "error": message}, _("error: {error}").format(error=message)
         line = json.dumps(_printable_values({"file": path} | found)) if args.json else printable(f"{path}: {text}")
         print(line, flush=True)
     return 1 if failures else 0
@@ -418,6 +419,7 @@ def _evaluate_numbers(recognizer, folder):
 
 def _say_unusable(path, error):
     """One line on stderr for an image counted wrong, naming it once."""
+    error = error if isinstance(error, ImageError) else os_error_message(error)
     if path.name in str(error):
         print(_("unusable: {error}").format(error=error), file=sys.stderr)
     else:

@@ -146,7 +146,7 @@ _OS_REASONS = {  # errno name -> plain words, in place of the C library's Englis
     "EDQUOT": N_("disk quota exceeded"),
     "EROFS": N_("read-only file system"),
     "EISDIR": N_("is a folder"),
-    "ENOTDIR": N_("a part of the path is not a folder"),
+    "ENOTDIR": N_("not a folder"),
     "ENAMETOOLONG": N_("name too long"),
     "EIO": N_("input/output error"),
     "EFBIG": N_("file too large"),

@@ -136,7 +136,7 @@ def delete_samples(folder):
         if not any(folder.iterdir()):  # files of the user's own in it stay, and so does the folder
             folder.rmdir()
     except OSError as error:
-        reason = error.strerror or error
+        reason = os_reason(error)
         if error.filename and str(error.filename) != str(folder):
             message = _("could not delete the samples in {folder}: {error} ({name})").format(
                 folder=folder, error=reason, name=error.filename)

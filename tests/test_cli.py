@@ -310,7 +310,8 @@ def test_a_deletion_that_fails_says_so(isolated_home, monkeypatch, capsys):
     monkeypatch.setattr(os, "unlink", refused)
     assert main(["samples", "delete"]) == 2
     captured = capsys.readouterr()
-    assert "could not delete the samples" in captured.err and "Permission denied" in captured.err
+    assert re.fullmatch(f"digitpad: could not delete the samples in {re.escape(str(folder))}: permission denied "
+                        r"\(.*\.png\)\n", captured.err), captured.err
     assert "deleted" not in captured.out
 
 
@@ -630,3 +631,16 @@ def test_the_environment_decides_the_command_line_s_language_before_the_window_s
     save_settings(Settings(language="en"))
     assert "usage: digitpad" in help_in()
     assert "用法：digitpad" in help_in(LANG="zh_CN.UTF-8")
+
+
+def test_a_file_the_system_refuses_is_named_with_a_plain_reason(images, monkeypatch, capsys):
+    def refused(self, path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(Recognizer, "judge", refused)
+    seven = images / "seven.png"
+    monkeypatch.setenv("LANGUAGE", "zh_CN")
+    assert main(["predict", "--json", str(seven)]) == 1
+    assert json.loads(capsys.readouterr().out)["error"] == f"{seven}: permission denied"  # English in JSON
+    assert main(["predict", str(seven)]) == 1
+    assert capsys.readouterr().out == f"{seven}: 错误：{seven}：权限不足\n"

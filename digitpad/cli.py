@@ -68,7 +68,7 @@ def main(argv=None):
         sys.stdout = stdout
 
 
-BROKEN_PIPE_STATUS = 128 + signal.SIGPIPE  # what the shell reports for a tool that SIGPIPE ended (cat, grep)
+BROKEN_PIPE_STATUS = 141  # 128 + SIGPIPE: what the shell reports for a tool SIGPIPE ended (cat, grep)
 
 
 class OutputError(OSError):
@@ -146,14 +146,15 @@ def say_error(message):
 def os_error_message(error):
     """An OSError in a line: the file it is about and a plain reason; our own messages as they are."""
     if error.filename is not None:
-        return _("{path}: {reason}").format(path=os.fsdecode(error.filename), reason=os_reason(error))
+        name = os.fsdecode(error.filename) if isinstance(error.filename, (bytes, os.PathLike)) else str(error.filename)
+        return _("{path}: {reason}").format(path=name, reason=os_reason(error))
     return error.strerror or str(error)
 
 
 def _choose_language():
     """The environment's language when it asks for one (LC_ALL=C: English), else the window's
-    setting, else the system's locale; English
-    when the terminal (or file) written to cannot take Chinese characters, instead of a traceback."""
+    setting, else the system's locale; English when the terminal (or file) written to cannot take
+    Chinese characters."""
     from digitpad.settings import load_settings
 
     settings, _problem = load_settings()  # a broken settings file is the window's to report

@@ -1,6 +1,9 @@
 """The command line: digitpad [predict | evaluate | train]; no command opens the window."""
 import argparse
+import errno
+import io
 import json
+import os
 import signal
 import sys
 import threading
@@ -11,7 +14,7 @@ import numpy as np
 
 from digitpad.adapting import origin_of
 from digitpad.argparse_i18n import HelpFormatter, translate_argparse
-from digitpad.i18n import _, choose_language, in_language, ngettext, padded, use_language
+from digitpad.i18n import _, choose_language, in_language, ngettext, os_reason, padded, use_language
 from digitpad.labels import NUMBER, LabelsError, read_labels
 from digitpad.paths import adapted_weights, resolve_weights, user_weights
 from digitpad.recognition.images import ImageError
@@ -31,29 +34,131 @@ from digitpad.training.limits import MAX_BATCH_SIZE
 
 
 def main(argv=None):
+    _prepare_streams()
     _choose_language()
-    args = _parser().parse_args(argv)
-    if args.command is None:
-        from digitpad.gui.app import run
-
-        return run(weights=args.weights)
+    stdout = sys.stdout
+    if stdout is not None:  # None: started without a console (pythonw)
+        sys.stdout = _Output(stdout)  # a failed write is said as the output's, not as a file's
     try:
-        return args.handler(args)
-    except (WeightsError, DataError, LabelsError, TrainingUnavailable, OSError) as error:  # e.g. a full disk or a folder not writable
-        print(f"digitpad: {error}", file=sys.stderr)
+        args = _parser().parse_args(argv)
+        if args.command is None:
+            from digitpad.gui.app import run
+
+            return run(weights=args.weights)
+        status = args.handler(args)
+        sys.stdout.flush()  # a full disk is found here, not at exit
+        return status
+    except OutputError as error:
+        _discard_output(stdout)
+        if error.errno == errno.EPIPE:  # the reader went away (| head): end quietly, as Unix tools do
+            return BROKEN_PIPE_STATUS
+        say_error(_("cannot write the output: {reason}").format(reason=os_reason(error)))
+        return 2
+    except (WeightsError, DataError, LabelsError, TrainingUnavailable) as error:
+        say_error(str(error))
+        return 2
+    except OSError as error:  # e.g. a full disk or a folder not writable
+        say_error(os_error_message(error))
         return 2
     except KeyboardInterrupt:  # Ctrl-C before training's own handler is in place, or while adapting
-        print("\ndigitpad: " + _("interrupted"), file=sys.stderr)
+        print(file=sys.stderr)
+        say_error(_("interrupted"))
         return 130
+    finally:
+        sys.stdout = stdout
+
+
+BROKEN_PIPE_STATUS = 141  # 128 + SIGPIPE: what the shell reports for a tool SIGPIPE ended (cat, grep)
+
+
+class OutputError(OSError):
+    """Writing to the standard output failed (a full disk, a closed pipe)."""
+
+
+class _Output:
+    """The standard output, whose write errors are OutputErrors (all else as the stream's)."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text):
+        try:
+            return self._stream.write(text)
+        except OSError as error:
+            raise OutputError(error.errno, error.strerror) from error
+
+    def flush(self):
+        try:
+            return self._stream.flush()
+        except OSError as error:
+            raise OutputError(error.errno, error.strerror) from error
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def _discard_output(stream):
+    """Python's recipe for a closed pipe: point the output at devnull, so that the flush at exit
+    neither fails again nor prints a traceback (what could not be written is lost either way)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, AttributeError, ValueError, io.UnsupportedOperation):  # not a file (tests capture it)
+        pass
+
+
+def _prepare_streams():
+    """A name the terminal cannot show is escaped (\\u4e03, \\xff), never a traceback; paths typed
+    on standard input keep bytes that are not UTF-8 (as arguments do)."""
+    for stream, errors in ((sys.stdout, "backslashreplace"), (sys.stderr, "backslashreplace"),
+                           (sys.stdin, "surrogateescape")):
+        try:
+            stream.reconfigure(errors=errors)
+        except (AttributeError, ValueError, io.UnsupportedOperation):  # not a text file
+            pass
+
+
+def printable(text):
+    """text with the bytes of a name that are not UTF-8 (kept by Python as lone surrogates, which
+    no output can encode) as backslash escapes: b"bad\\xff.png" is shown as bad\\xff.png."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that is no byte
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _printable_values(value):
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {key: _printable_values(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_printable_values(item) for item in value]
+    return value
+
+
+def say_error(message):
+    """One line on stderr: "digitpad: message" (its colon as the language writes it)."""
+    print(printable(_("{prog}: {message}").format(prog="digitpad", message=message)), file=sys.stderr, flush=True)
+
+
+def os_error_message(error):
+    """An OSError in a line: the file it is about and a plain reason; our own messages as they are."""
+    if error.filename is not None:
+        name = os.fsdecode(error.filename) if isinstance(error.filename, (bytes, os.PathLike)) else str(error.filename)
+        return _("{path}: {reason}").format(path=name, reason=os_reason(error))
+    return error.strerror or str(error)
 
 
 def _choose_language():
-    """As the window does: its setting, else the environment, else the system's locale; English
-    when the terminal (or file) written to cannot take Chinese characters, instead of a traceback."""
+    """The environment's language when it asks for one (LC_ALL=C: English), else the window's
+    setting, else the system's locale; English when the terminal (or file) written to cannot take
+    Chinese characters."""
     from digitpad.settings import load_settings
 
     settings, _problem = load_settings()  # a broken settings file is the window's to report
-    language = choose_language(settings.language)
+    language = choose_language(settings.language, environment_first=True)
     if language != "en" and not all(_can_write("用法", stream) for stream in (sys.stdout, sys.stderr)):
         language = "en"
     use_language(language)
@@ -94,7 +199,8 @@ def _parser():
     parser = argparse.ArgumentParser(prog="digitpad", description=_("Recognise handwritten digits."),
                                      formatter_class=HelpFormatter)
     parser.add_argument("--weights", help=_("weights file (default: yours if trained, else the shipped one)"))
-    commands = parser.add_subparsers(dest="command", title=_("commands"))
+    # metavars name in messages what a user types, not argparse's internal dest
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title=_("commands"))
 
     def command(name, help):
         return commands.add_parser(name, help=help, description=help, formatter_class=HelpFormatter)
@@ -154,8 +260,9 @@ def _parser():
     adapt.set_defaults(handler=_adapt)
 
     samples = command("samples", _("list, export or delete your kept samples"))
-    samples.add_argument("action", choices=["list", "export", "delete"], help=_("what to do with the samples"))
-    samples.add_argument("destination", nargs="?", help=_("for export: a new folder"))
+    samples.add_argument("action", choices=["list", "export", "delete"], metavar="ACTION",
+                         help=_("list, export or delete"))
+    samples.add_argument("destination", nargs="?", metavar="FOLDER", help=_("for export: a new folder"))
     samples.set_defaults(handler=_samples)
     return parser
 
@@ -202,8 +309,9 @@ def _read(args):
         found = {"number": reading.number, "digits": digits} | ({"message": reading.message} if reading.message else {})
         if not reading.digits:
             return found, reading.message
-        each = ", ".join(f"{d.digit} {d.confidence:.1%}" + ("" if d.verdict == IS_DIGIT else " ({})".format(_("not sure")))
-                         for d in reading.digits)
+        each = _(", ").join(
+            (_("{digit} {confidence}") if d.verdict == IS_DIGIT else _("{digit} {confidence} (not sure)")).format(
+                digit=d.digit, confidence=f"{d.confidence:.1%}") for d in reading.digits)
         return found, _("{number} (min confidence {confidence}: {digits})").format(
             number=reading.number, confidence=f"{reading.min_confidence:.1%}", digits=each)
 
@@ -218,13 +326,15 @@ def _each_file(args, answer, key):
     paths = _prompted_paths() if args.files == ["-"] else args.files
     failures = 0
     for path in paths:
-        try:
-            with in_language("en") if args.json else nullcontext():
+        with in_language("en") if args.json else nullcontext():
+            try:
                 found, text = answer(recognizer, path)
-        except (ImageError, OSError) as error:  # one bad file: said, and the run goes on
-            failures += 1
-            found, text = {key: None, "error": str(error)}, _("error: {error}").format(error=error)
-        print(json.dumps({"file": path} | found) if args.json else f"{path}: {text}", flush=True)
+            except (ImageError, OSError) as error:  # one bad file: said, and the run goes on
+                failures += 1
+                message = str(error) if isinstance(error, ImageError) else os_error_message(error)
+                found, text = {key: None, "error": message}, _("error: {error}").format(error=message)
+        line = json.dumps(_printable_values({"file": path} | found)) if args.json else printable(f"{path}: {text}")
+        print(line, flush=True)
     return 1 if failures else 0
 
 
@@ -310,6 +420,7 @@ def _evaluate_numbers(recognizer, folder):
 
 def _say_unusable(path, error):
     """One line on stderr for an image counted wrong, naming it once."""
+    error = error if isinstance(error, ImageError) else os_error_message(error)
     if path.name in str(error):
         print(_("unusable: {error}").format(error=error), file=sys.stderr)
     else:
@@ -343,9 +454,10 @@ def format_confusion(matrix):
     """Per-class accuracy and the confusion matrix (rows: true digit, columns: predicted)."""
     lines = [padded(_("true"), 4, left=True) + "  " + "".join(f"{d:>6}" for d in range(len(matrix)))
              + "   " + padded(_("accuracy"), 8)]
+    none = "–" if _can_write("–", sys.stdout) else "-"  # a digit without images has no accuracy
     for digit, row in enumerate(matrix):
-        accuracy = row[digit] / row.sum() if row.sum() else float("nan")
-        lines.append(f"{digit:>4}  " + "".join(f"{n:>6}" for n in row) + f"   {accuracy:8.2%}")
+        accuracy = f"{row[digit] / row.sum():8.2%}" if row.sum() else f"{none:>8}"
+        lines.append(f"{digit:>4}  " + "".join(f"{n:>6}" for n in row) + f"   {accuracy}")
     return "\n".join(lines)
 
 
@@ -414,7 +526,7 @@ def _adapt(args):
     finally:
         signal.signal(signal.SIGINT, previous)
     if result is None or result.cancelled:
-        print("digitpad: " + _("adapting cancelled, nothing written"), file=sys.stderr)
+        say_error(_("adapting cancelled, nothing written"))
         return 130
     print(_("your samples: {before} right before, {after} after; took {seconds} s").format(
         before=f"{result.samples_before:.1%}", after=f"{result.samples_after:.1%}", seconds=f"{result.seconds:.1f}"))
@@ -459,8 +571,11 @@ def _samples(args):
             print(_("unusable: {error}").format(error=reason))
     elif args.action == "export":
         if not args.destination:
-            raise DataError(_("samples export needs a destination folder"))
-        count = export_samples(folder, Path(args.destination).expanduser())
+            raise DataError(_("samples export needs a new folder: digitpad samples export FOLDER"))
+        exported = export_samples(folder, Path(args.destination).expanduser())
+        for reason in exported.skipped:
+            print(_("skipped: {reason}").format(reason=reason), file=sys.stderr)
+        count = len(exported.labels)
         print(ngettext("copied {count} sample to {folder}", "copied {count} samples to {folder}", count).format(
             count=count, folder=args.destination))
     else:

@@ -1,8 +1,9 @@
 """The window's language: gettext catalogs shipped as package data (digitpad/locale).
 
-English is the source language. The language comes from the window's setting, else
-LANGUAGE, LC_ALL, LC_MESSAGES or LANG, else locale.getlocale() (all a GUI app gets on
-Windows and macOS). Chosen once at start: a change in the window applies at the next start.
+English is the source language. The window's language comes from its setting, else the
+environment (LANGUAGE, LC_ALL, LC_MESSAGES or LANG, as gettext reads them), else locale.getlocale()
+(all a GUI app gets on Windows and macOS); the command line asks the environment before the
+setting. Chosen once at start: a change in the window applies at the next start.
 """
 import gettext
 import locale
@@ -40,27 +41,57 @@ def locale_dir():
 
 def normalise(language):
     """'zh_CN.UTF-8', 'zh-Hans', 'zh' -> 'zh_CN'; anything without a catalog -> 'en'."""
-    code = (language or "").split(":")[0].split(".")[0].split("@")[0].replace("-", "_")
-    if code.lower().startswith("zh") and not code.lower().startswith(("zh_tw", "zh_hk", "zh_hant")):
+    return _catalog_language(language) or "en"
+
+
+def _catalog_language(code):
+    """The code of LANGUAGES that one locale name asks for ('C' and 'POSIX' are English), or None
+    when it has no catalog (de_DE; Traditional Chinese: zh_TW, zh_HK, zh_MO, zh_Hant)."""
+    code = (code or "").split(".")[0].split("@")[0].replace("-", "_").strip()
+    parts = code.lower().split("_")
+    if code in ("C", "POSIX") or parts[0] == "en":
+        return "en"
+    if parts[0] != "zh":
+        return None
+    if "hans" in parts[1:]:
         return "zh_CN"
-    return "en"
+    if {"hant", "tw", "hk", "mo"} & set(parts[1:]):
+        return None
+    return "zh_CN"
 
 
-def system_language():
-    """What the environment asks for, else the locale the platform reports."""
+def environment_language():
+    """The language the environment asks for, as gettext reads it: the first non-empty of LANGUAGE,
+    LC_ALL, LC_MESSAGES and LANG, a colon-separated list (empty items skipped) of which the first
+    with a catalog counts, C or POSIX meaning English, none with a catalog meaning English too.
+    None when none of them is set."""
     for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(variable)
-        if value and value not in ("C", "POSIX"):
-            return value
+        if value:
+            for item in value.split(":"):
+                if item and _catalog_language(item):
+                    return _catalog_language(item)
+            return "en"  # gettext's answer for languages without a catalog: untranslated
+    return None
+
+
+def platform_language():
+    """The locale the platform reports (all a GUI app gets on Windows and macOS)."""
     try:
-        return locale.getlocale()[0] or ""
+        return normalise(locale.getlocale()[0] or "")
     except ValueError:
-        return ""
+        return "en"
 
 
-def choose_language(setting=""):
-    """The language to show: the setting if there is one, else the system's."""
-    return normalise(setting or system_language())
+def choose_language(setting="", environment_first=False):
+    """The language to show. The window: its setting, else the environment, else the platform's
+    locale. The command line (environment_first): the environment when it asks for a language
+    (LC_ALL=C in a script means English), else the window's setting, else the platform's locale."""
+    chosen = [_catalog_language(setting) if setting else None, environment_language()]
+    for language in reversed(chosen) if environment_first else chosen:
+        if language:
+            return language
+    return platform_language()
 
 
 def use_language(language):
@@ -104,3 +135,32 @@ def padded(text, width, left=False):
 
 def ngettext(singular, plural, count):
     return _translation.ngettext(singular, plural, count)
+
+
+_OS_REASONS = {  # errno name -> plain words, in place of the C library's English
+    "ENOENT": N_("does not exist"),
+    "EEXIST": N_("already exists"),
+    "EACCES": N_("permission denied"),
+    "EPERM": N_("not permitted"),
+    "ENOSPC": N_("no space left on device"),
+    "EDQUOT": N_("disk quota exceeded"),
+    "EROFS": N_("read-only file system"),
+    "EISDIR": N_("is a folder"),
+    "ENOTDIR": N_("not a folder"),
+    "ENAMETOOLONG": N_("name too long"),
+    "EIO": N_("input/output error"),
+    "EFBIG": N_("file too large"),
+    "ENOTEMPTY": N_("folder not empty"),
+    "EXDEV": N_("on another device"),
+}
+
+
+def os_reason(error):
+    """Why an OSError happened, in a few plain words in the user's language (for errors without
+    words of ours, e.g. "No space left on device" -> "no space left on device")."""
+    import errno
+
+    reason = _OS_REASONS.get(errno.errorcode.get(error.errno, ""))
+    if reason:
+        return _(reason)
+    return error.strerror or str(error)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from digitpad.i18n import _
+from digitpad.i18n import _, os_reason
 from digitpad.labels import LABELS, LabelsError, read_labels
 from digitpad.paths import user_data_dir
 from digitpad.recognition.images import ImageError, open_image
@@ -136,7 +136,7 @@ def delete_samples(folder):
         if not any(folder.iterdir()):  # files of the user's own in it stay, and so does the folder
             folder.rmdir()
     except OSError as error:
-        reason = error.strerror or error
+        reason = os_reason(error)
         if error.filename and str(error.filename) != str(folder):
             message = _("could not delete the samples in {folder}: {error} ({name})").format(
                 folder=folder, error=reason, name=error.filename)
@@ -162,14 +162,39 @@ def _sample_files(folder):
 
 
 def export_samples(folder, destination):
-    """Copy labels.csv and the samples (regular files only: never what a symbolic link points
-    to, never a named pipe or a device) into a new folder; returns how many samples it lists."""
-    shutil.copytree(folder, destination, ignore=_not_regular_files)
-    return count_samples(destination)
-
-
-def _not_regular_files(folder, names):
-    return {name for name in names if not stat.S_ISREG(os.lstat(os.path.join(folder, name)).st_mode)}
+    """Copy the usable samples (those read_samples reads, the ones `samples list` counts) and a
+    labels.csv listing just them into a new folder; returns the Samples copied (with the reasons
+    others were skipped). Raises DataError when the folder exists or cannot be written; a
+    half-made copy is removed."""
+    samples = read_samples(folder)
+    destination = Path(destination)
+    try:
+        destination.mkdir(parents=True)  # never into an existing folder: nothing of the user's is overwritten
+    except FileExistsError:
+        raise DataError(_("{path} already exists: export needs a new folder").format(path=destination)) from None
+    except OSError as error:
+        raise DataError(_("could not export the samples to {folder}: {reason}").format(
+            folder=destination, reason=os_reason(error))) from None
+    try:
+        rows = io.StringIO(newline="")
+        writer = csv.writer(rows)
+        writer.writerow(["file", "label"])
+        copied = set()
+        for path, label in zip(samples.paths, samples.labels):
+            if path.name not in copied:  # a file two rows name is copied once
+                with open_regular_file(path, _("a sample")) as source, open(destination / path.name, "xb") as copy:
+                    shutil.copyfileobj(source, copy)
+                copied.add(path.name)
+            writer.writerow([path.name, label])
+        with _new_file_beside(destination / LABELS) as (partial, f):  # last: a half-made copy has no table
+            f.write(rows.getvalue().encode("utf-8"))
+            f.close()
+            os.replace(partial, destination / LABELS)
+    except OSError as error:
+        shutil.rmtree(destination, ignore_errors=True)  # made just now: holds only what was copied
+        raise DataError(_("could not export the samples to {folder}: {reason}").format(
+            folder=destination, reason=error.strerror if error.filename is None else os_reason(error))) from None
+    return samples
 
 
 def remove_sample(folder, path):

@@ -310,7 +310,8 @@ def test_a_deletion_that_fails_says_so(isolated_home, monkeypatch, capsys):
     monkeypatch.setattr(os, "unlink", refused)
     assert main(["samples", "delete"]) == 2
     captured = capsys.readouterr()
-    assert "could not delete the samples" in captured.err and "Permission denied" in captured.err
+    assert re.fullmatch(f"digitpad: could not delete the samples in {re.escape(str(folder))}: permission denied "
+                        r"\(.*\.png\)\n", captured.err), captured.err
     assert "deleted" not in captured.out
 
 
@@ -454,7 +455,7 @@ def test_unusable_weights_are_said_in_chinese_on_one_line(images, tmp_path):
     missing = tmp_path / "none.weights.h5"
     result = run_digitpad("predict", "--weights", str(missing), str(images / "seven.png"), language="zh_CN")
     assert result.returncode == 2
-    assert result.stderr == f"digitpad: {missing} 不存在\n"
+    assert result.stderr == f"digitpad：{missing} 不存在\n"
 
 
 def test_json_lines_are_the_same_in_every_language(images):
@@ -482,15 +483,6 @@ def test_an_output_that_cannot_take_chinese_gets_english_not_a_traceback(monkeyp
     assert result.stdout == "/: error: / is a folder, not an image\n"
 
 
-def test_the_window_s_language_setting_decides_for_the_command_line_too(isolated_home):
-    from digitpad.settings import Settings, save_settings
-
-    save_settings(Settings(language="zh_CN"))
-    assert "用法：digitpad" in run_digitpad("--help", language="en").stdout
-    save_settings(Settings(language="en"))
-    assert "usage: digitpad" in run_digitpad("--help", language="zh_CN").stdout
-
-
 def test_training_tables_line_up_in_chinese():
     from types import SimpleNamespace
 
@@ -505,3 +497,150 @@ def test_training_tables_line_up_in_chinese():
     header, *rows = format_confusion(np.eye(10, dtype=int)).splitlines()
     assert header.startswith("真实") and header.endswith("准确率")
     assert {columns(line) for line in rows} == {columns(header)}
+
+
+# What a terminal, a pipe or a disk does to the output: a real process, as a user runs it.
+
+def test_a_name_the_terminal_cannot_show_is_escaped_and_the_run_goes_on(images):
+    drawing(1).save(images / "七.png")
+    result = subprocess.run([sys.executable, "-m", "digitpad", "predict", str(images / "seven.png"),
+                             str(images / "七.png")], capture_output=True, env={**os.environ, "PYTHONIOENCODING": "ascii"})
+    assert result.returncode == 0 and result.stderr == b"", result.stderr.decode(errors="replace")
+    lines = result.stdout.decode("ascii").splitlines()
+    assert lines[0].startswith(f"{images / 'seven.png'}: 7 (")
+    assert lines[1].startswith(f"{images}/\\u4e03.png: 1 (")
+
+
+def test_a_name_that_is_not_utf8_is_escaped_in_text_and_json(images):
+    name = os.fsdecode(bytes(images / "bad") + b"\xff\xfe.png")  # a name no text encoding can show
+    drawing(7).save(name)
+    escaped = f"{images / 'bad'}\\xff\\xfe.png"
+    for arguments in (["predict", "--json"], ["read", "--json"]):
+        result = subprocess.run([sys.executable, "-m", "digitpad", *arguments, name, str(images / "blank.png")],
+                                capture_output=True)
+        text = result.stdout.decode("utf-8")  # valid UTF-8: no lone surrogate
+        assert "\\udc" not in text, text
+        records = [json.loads(line) for line in text.splitlines()]
+        assert records[0]["file"] == escaped and records[1]["file"] == str(images / "blank.png")
+    result = subprocess.run([sys.executable, "-m", "digitpad", "predict", name, os.fsdecode(bytes(images / "x") + b"\xff")],
+                            capture_output=True)
+    lines = result.stdout.decode("utf-8").splitlines()
+    assert result.returncode == 1 and result.stderr == b""
+    assert lines[0].startswith(f"{escaped}: 7 (") and lines[1] == f"{images / 'x'}\\xff: error: {images / 'x'}\\xff does not exist"
+
+
+def test_a_reader_that_goes_away_ends_the_run_quietly(images):
+    process = subprocess.Popen([sys.executable, "-m", "digitpad", "predict", "-"], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process.stdin.write(f"{images / 'seven.png'}\n")
+    process.stdin.flush()
+    assert process.stdout.readline().startswith(f"{images / 'seven.png'}: 7 (")
+    process.stdout.close()  # as `| head -1` does after its line
+    process.stdin.write(f"{images / 'seven.png'}\n{images / 'seven.png'}\n")
+    process.stdin.close()
+    assert process.wait(timeout=120) == 141  # 128 + SIGPIPE, what the shell says of cat or grep ended so
+    assert process.stderr.read() == ""
+
+
+def test_a_full_disk_is_said_in_one_plain_line():
+    if not os.path.exists("/dev/full"):
+        pytest.skip("needs /dev/full")
+    for language, expected in (("en", "digitpad: cannot write the output: no space left on device\n"),
+                               ("zh_CN", "digitpad：无法写出输出：设备上没有剩余空间\n")):
+        with open("/dev/full", "w") as full:
+            result = subprocess.run([sys.executable, "-m", "digitpad", "predict", "/"], stdout=full,
+                                    stderr=subprocess.PIPE, text=True, env={**os.environ, "LANGUAGE": language})
+        assert result.returncode == 2 and result.stderr == expected
+
+
+def test_samples_export_counts_and_copies_only_usable_samples(isolated_home, tmp_path, capsys):
+    from digitpad.samples import add_sample, samples_dir
+
+    folder = samples_dir()
+    add_sample(folder, drawing(7), 7)
+    add_sample(folder, drawing(1), 1)
+    (folder / "7-bad.png").write_text("a text file")
+    with open(folder / "labels.csv", "a") as f:
+        f.write("7-bad.png,7\nmissing.png,4\n")
+    assert main(["samples", "list"]) == 0
+    assert "2 samples in" in capsys.readouterr().out
+    assert main(["samples", "export", str(tmp_path / "copy")]) == 0
+    captured = capsys.readouterr()
+    assert f"copied 2 samples to {tmp_path / 'copy'}" in captured.out
+    assert [line for line in captured.err.splitlines() if line.startswith("skipped: ")] == captured.err.splitlines()
+    assert "7-bad.png" in captured.err and "missing.png" in captured.err
+    assert not (tmp_path / "copy" / "7-bad.png").exists()
+    assert main(["samples", "export", str(tmp_path / "copy")]) == 2  # the folder exists now
+    assert capsys.readouterr().err == (f"digitpad: {tmp_path / 'copy'} already exists: export needs a new folder\n")
+
+
+def test_a_digit_without_images_has_no_accuracy_not_nan(images, capsys):
+    (images / "labels.csv").write_text("file,label\nseven.png,7\néén.png,1\n")
+    assert main(["evaluate", "--images", str(images)]) == 0
+    out = capsys.readouterr().out
+    assert "nan" not in out
+    rows = {int(line.split()[0]): line.split()[-1] for line in out.splitlines() if line[:4].strip().isdigit()}
+    assert rows[7] == rows[1] == "100.00%" and {rows[digit] for digit in (0, 2, 3, 4, 5, 6, 8, 9)} == {"–"}
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_usage_errors_name_what_the_user_types(language):
+    bogus = run_digitpad("bogus", language=language)
+    assert bogus.returncode == 2 and "COMMAND" in bogus.stderr.splitlines()[-1] and "command" not in bogus.stderr
+    samples = run_digitpad("samples", language=language)
+    assert samples.returncode == 2 and samples.stderr.splitlines()[-1].endswith(
+        {"en": "the following arguments are required: ACTION", "zh_CN": "缺少以下必需参数：ACTION"}[language])
+    usage = run_digitpad("samples", "--help", language=language).stdout.splitlines()[0]
+    assert usage.endswith("digitpad samples [-h] ACTION [FOLDER]") and "destination" not in usage
+
+
+def test_digitpad_s_own_error_lines_are_written_as_argparse_s(tmp_path):
+    result = run_digitpad("evaluate", "--images", str(tmp_path), language="zh_CN")
+    usage = run_digitpad("read", language="zh_CN")
+    assert result.returncode == 2 and result.stderr.startswith(f"digitpad：{tmp_path}") and "\n" not in result.stderr[:-1]
+    assert usage.stderr.splitlines()[-1].startswith("digitpad read：错误：")
+
+
+def test_read_s_list_of_digits_is_punctuated_as_its_language(tmp_path):
+    from conftest import DRAWN_DIGITS
+
+    strokes = [[(x * 0.6 + 110 * index, y * 0.6 + 20) for x, y in stroke]
+               for index, digit in enumerate([1, 7]) for stroke in DRAWN_DIGITS[digit]]
+    render_strokes(strokes, size=260).crop((0, 0, 260, 200)).save(tmp_path / "17.png")
+    chinese = run_digitpad("read", str(tmp_path / "17.png"), language="zh_CN").stdout
+    english = run_digitpad("read", str(tmp_path / "17.png"), language="en").stdout
+    assert re.fullmatch(r".*: 17 \(min confidence \d+\.\d%: 1 \d+\.\d%, 7 \d+\.\d%\)\n", english), english
+    assert re.fullmatch(r".*: 17（最低置信度 \d+\.\d%：1 \d+\.\d%，7 \d+\.\d%）\n", chinese), chinese
+
+
+def test_the_environment_decides_the_command_line_s_language_before_the_window_s_setting(isolated_home):
+    from digitpad.settings import Settings, save_settings
+
+    def help_in(**environment):
+        variables = {key: value for key, value in os.environ.items()
+                     if key not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")}
+        return subprocess.run([sys.executable, "-m", "digitpad", "--help"], capture_output=True, text=True,
+                              env={**variables, **environment}, timeout=120).stdout
+
+    assert "usage: digitpad" in help_in(LC_ALL="C", LANG="zh_CN.UTF-8")  # LC_ALL overrides LANG
+    assert "用法：digitpad" in help_in(LANGUAGE=":zh_CN", LC_ALL="C")
+    assert "usage: digitpad" in help_in(LANGUAGE="zh_MO")  # Macau: Traditional, no catalog yet
+    save_settings(Settings(language="zh_CN"))
+    assert "usage: digitpad" in help_in(LANGUAGE="en") and "usage: digitpad" in help_in(LC_ALL="C")
+    assert "用法：digitpad" in help_in()  # the environment says nothing: the window's setting
+    save_settings(Settings(language="en"))
+    assert "usage: digitpad" in help_in()
+    assert "用法：digitpad" in help_in(LANG="zh_CN.UTF-8")
+
+
+def test_a_file_the_system_refuses_is_named_with_a_plain_reason(images, monkeypatch, capsys):
+    def refused(self, path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(Recognizer, "judge", refused)
+    seven = images / "seven.png"
+    monkeypatch.setenv("LANGUAGE", "zh_CN")
+    assert main(["predict", "--json", str(seven)]) == 1
+    assert json.loads(capsys.readouterr().out)["error"] == f"{seven}: permission denied"  # English in JSON
+    assert main(["predict", str(seven)]) == 1
+    assert capsys.readouterr().out == f"{seven}: 错误：{seven}：权限不足\n"

@@ -36,7 +36,7 @@ TRANSLATING_CALLS = {"_", "N_", "ngettext"}
 
 def extracted():
     messages = set()
-    for path in SOURCES:
+    for path in [*SOURCES, PACKAGE / "i18n.py"]:  # i18n.py: its plain reasons of OSErrors
         for _, message, _, _ in extract_from_file("python", str(path), keywords=KEYWORDS):
             messages.add(message)
     return messages
@@ -158,30 +158,49 @@ def f(parser, path, n):
                                                 (10, ": not an MNIST file")]
 
 
-@pytest.mark.parametrize("setting, environment, expected", [
-    ("", {"LANGUAGE": "zh_CN:en"}, "zh_CN"),
-    ("en", {"LANGUAGE": "zh_CN"}, "en"),  # the window's setting wins
-    ("zh_CN", {"LANGUAGE": "en"}, "zh_CN"),
-    ("", {"LC_ALL": "zh_CN.UTF-8"}, "zh_CN"),
-    ("", {"LANG": "zh_CN.GB18030"}, "zh_CN"),
-    ("", {"LC_MESSAGES": "zh_TW.UTF-8"}, "en"),  # traditional Chinese has no catalog yet
-    ("", {"LANG": "de_DE.UTF-8"}, "en"),
+LANGUAGE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+@pytest.mark.parametrize("setting, environment, window, command_line", [
+    ("", {"LANGUAGE": "zh_CN:en"}, "zh_CN", "zh_CN"),
+    ("en", {"LANGUAGE": "zh_CN"}, "en", "zh_CN"),  # the window: its setting; the command line: the environment
+    ("zh_CN", {"LANGUAGE": "en"}, "zh_CN", "en"),
+    ("zh_CN", {"LC_ALL": "C"}, "zh_CN", "en"),  # a script's LC_ALL=C: stable English output
+    ("zh_CN", {}, "zh_CN", "zh_CN"),  # the environment says nothing: the setting decides
+    ("", {"LC_ALL": "zh_CN.UTF-8"}, "zh_CN", "zh_CN"),
+    ("", {"LANG": "zh_CN.GB18030"}, "zh_CN", "zh_CN"),
+    ("", {"LC_ALL": "C", "LANG": "zh_CN.UTF-8"}, "en", "en"),  # LC_ALL overrides LANG, C is English
+    ("", {"LC_ALL": "POSIX", "LANG": "zh_CN.UTF-8"}, "en", "en"),
+    ("", {"LANGUAGE": "C", "LANG": "zh_CN.UTF-8"}, "en", "en"),
+    ("", {"LC_MESSAGES": "zh_TW.UTF-8"}, "en", "en"),  # traditional Chinese has no catalog yet
+    ("", {"LANGUAGE": "zh_HK"}, "en", "en"),
+    ("", {"LANGUAGE": "zh_MO"}, "en", "en"),  # Macau: traditional too
+    ("", {"LANG": "zh_Hant_TW.UTF-8"}, "en", "en"),
+    ("", {"LANGUAGE": "zh_SG"}, "zh_CN", "zh_CN"),  # Singapore: simplified
+    ("", {"LANGUAGE": "zh-Hans-HK"}, "zh_CN", "zh_CN"),
+    ("", {"LANGUAGE": ":zh_CN"}, "zh_CN", "zh_CN"),  # a list: empty items skipped
+    ("", {"LANGUAGE": "de_DE:zh_CN:en"}, "zh_CN", "zh_CN"),  # the first with a catalog
+    ("zh_CN", {"LANG": "de_DE.UTF-8"}, "zh_CN", "en"),  # no catalog: untranslated, as gettext does
+    ("", {"LANG": "de_DE.UTF-8"}, "en", "en"),
 ])
-def test_the_language_comes_from_the_setting_then_the_environment(monkeypatch, setting, environment, expected):
-    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+def test_the_language_comes_from_the_setting_and_the_environment_in_each_one_s_order(
+        monkeypatch, setting, environment, window, command_line):
+    for variable in LANGUAGE_VARIABLES:
         monkeypatch.delenv(variable, raising=False)
     for variable, value in environment.items():
         monkeypatch.setenv(variable, value)
-    assert i18n.choose_language(setting) == expected
+    monkeypatch.setattr(i18n.locale, "getlocale", lambda: ("de_DE", "UTF-8"))
+    assert i18n.choose_language(setting) == window
+    assert i18n.choose_language(setting, environment_first=True) == command_line
 
 
 def test_without_environment_variables_the_platform_locale_decides(monkeypatch):
-    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+    for variable in LANGUAGE_VARIABLES:
         monkeypatch.delenv(variable, raising=False)
     monkeypatch.setattr(i18n.locale, "getlocale", lambda: ("zh_CN", "UTF-8"))  # what Windows and macOS give
-    assert i18n.choose_language() == "zh_CN"
-    monkeypatch.setenv("LANG", "C")
-    assert i18n.choose_language() == "zh_CN"
+    assert i18n.choose_language() == "zh_CN" and i18n.choose_language(environment_first=True) == "zh_CN"
+    monkeypatch.setenv("LANG", "C")  # C is a choice: English
+    assert i18n.choose_language() == "en"
 
 
 def test_chinese_text_is_translated_and_english_is_the_source():

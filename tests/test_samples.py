@@ -147,3 +147,34 @@ def test_a_sample_kept_after_a_damaged_table_is_readable(tmp_path):
     add_sample(folder, drawing(7), 7)
     samples = read_samples(folder)
     assert samples.labels == [7] and len(samples.skipped) == 1
+
+
+def test_export_copies_only_the_usable_samples_and_says_what_it_skipped(tmp_path):
+    folder = tmp_path / "samples"
+    add_sample(folder, drawing(7), 7)
+    add_sample(folder, drawing(1), 1)
+    (folder / "7-bad.png").write_text("not a picture")
+    (folder / "my_notes.txt").write_text("mine")
+    with open(folder / "labels.csv", "a") as f:
+        f.write("7-bad.png,7\nmissing.png,4\n")
+    exported = export_samples(folder, tmp_path / "copy")
+    assert len(exported.labels) == len(read_samples(folder).labels) == 2  # what `samples list` counts
+    assert any("7-bad.png" in reason for reason in exported.skipped)
+    assert any("missing.png" in reason for reason in exported.skipped)
+    copy = read_samples(tmp_path / "copy")
+    assert sorted(copy.labels) == [1, 7] and copy.skipped == []
+    assert sorted(p.name for p in (tmp_path / "copy").iterdir()) == sorted(
+        [p.name for p in read_samples(folder).paths] + ["labels.csv"])
+
+
+def test_export_never_writes_into_an_existing_folder(tmp_path):
+    from digitpad.training.data import DataError
+
+    folder = tmp_path / "samples"
+    add_sample(folder, drawing(7), 7)
+    existing = tmp_path / "mine"
+    existing.mkdir()
+    (existing / "labels.csv").write_text("precious")
+    with pytest.raises(DataError, match=r"mine already exists: export needs a new folder$"):
+        export_samples(folder, existing)
+    assert (existing / "labels.csv").read_text() == "precious" and len(list(existing.iterdir())) == 1

@@ -89,3 +89,13 @@ def test_a_big_jpeg_is_decoded_small_and_upright(tmp_path):
     grey = open_image(tmp_path / "photo.jpg")
     assert grey.size == (768, 1024)  # upright (portrait) and no larger than needed
     np.testing.assert_allclose(mnist_pixels(grey), mnist_pixels(big.rotate(-90, expand=True)), atol=0.25)
+
+
+@pytest.mark.parametrize("digit, digit_px", [(0, 360), (1, 270)])
+def test_a_bold_pen_filling_much_of_the_photo_is_found_whole(digit, digit_px):
+    # strokes a quarter of the digit's height, wider than an eighth of the picture: a closing
+    # over a narrower square takes their middles for paper and finds slivers of rim, or nothing
+    rng = np.random.default_rng(5)
+    pixels = photo(digit, size=(600, 450), digit_px=digit_px, pen=digit_px // 4)
+    pixels = pixels * np.linspace(0.6, 1.0, 600)[None, :] + rng.normal(0, 4, (450, 600))
+    assert looks_like(mnist_pixels(as_image(pixels)), digit, tolerance=0.1)

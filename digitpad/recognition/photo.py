@@ -29,6 +29,10 @@ MAD_TO_SIGMA = 1.4826  # the median absolute deviation of a normal distribution,
 LINE_ASPECT = 12.0
 NEAR = 0.5  # pieces of ink within this share of the digit's height of it are part of it (a 5's bar)
 MIN_PART = 0.02  # ...when at least this share of its area (smaller ones are specks)
+# A wider square that finds this much more ink around the digit has found the middles of strokes
+# the narrower one took for paper (a stroke's middle is at least half its ink; a square that
+# already spans the strokes adds only their anti-aliased rims and some shading).
+WIDER_STROKES = 1.5
 EDGE_PENALTY = 0.25  # a piece that reaches the picture's edge is rarely the digit: a desk, a page edge, a shadow
 
 
@@ -45,29 +49,40 @@ def ink_by_paper(grey, one_digit=True):
     """The digit's ink in a grey picture of dark ink on paper (see the module's doc); with
     one_digit False, the ink of every digit written (a number), without specks and edge lines.
 
-    The closing's square is tied to the strokes: a first pass finds the digit and its stroke
-    width, the second closes over strokes of that width. The first pass's square is an eighth
-    of the picture; a digit whose strokes are too wide for it (a bold pen, a digit filling the
-    picture) is found again with the widest square, unless what that finds reaches the picture's
-    edge (a shadow, a desk: dark regions as wide as bold strokes, but seldom inside the picture).
+    The closing's square is tied to the strokes. It starts at an eighth of the picture and
+    doubles while that finds much more ink around the digit: a stroke wider than the square is
+    paper to the closing in its middle, and only its rim is found, so a square wider than it
+    finds the stroke whole. The strokes are measured with the square doubled once more, and the
+    last pass closes over strokes of that width, with a square that follows light and shadows
+    more closely.
     """
     grey = np.asarray(grey, dtype=np.float32)
     pick = digit_components if one_digit else written_components
     shorter = min(grey.shape)
-    mask = pick(_darker_than_paper(grey, FIRST_SCALE * shorter))
+    side = FIRST_SCALE * shorter
+    ink = _darker_than_paper(grey, side)
+    mask = pick(ink)
+    while mask.any() and side < MAX_SCALE * shorter:
+        wider = min(2 * side, MAX_SCALE * shorter)
+        wider_ink = _darker_than_paper(grey, wider)
+        around = _box_around(mask, side)
+        grew = np.count_nonzero(wider_ink[around]) >= WIDER_STROKES * np.count_nonzero(ink[around])
+        side, ink = wider, wider_ink
+        mask = pick(ink)  # (a square twice as wide as needed measures the strokes whole, noise and all)
+        if not grew:
+            break
     if not mask.any():
         return mask
-    width = stroke_width(mask)
-    if STROKES_PER_SQUARE * width > FIRST_SCALE * shorter / 2:  # strokes an eighth of the square or wider
-        wide = pick(_darker_than_paper(grey, MAX_SCALE * shorter))
-        if wide.any() and not _reaches_edge(wide):
-            width = max(width, stroke_width(wide))
-    side = min(MAX_SCALE * shorter, STROKES_PER_SQUARE * width)
-    return pick(_darker_than_paper(grey, side))
+    tighter = STROKES_PER_SQUARE * stroke_width(mask)
+    return mask if tighter >= side else pick(_darker_than_paper(grey, tighter))
 
 
-def _reaches_edge(mask):
-    return bool(mask[0].any() or mask[-1].any() or mask[:, 0].any() or mask[:, -1].any())
+def _box_around(mask, margin):
+    """The slices of the mask's bounding box, widened by `margin` px on every side."""
+    rows, columns = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    margin = int(margin)
+    return (slice(max(rows[0] - margin, 0), rows[-1] + margin + 1),
+            slice(max(columns[0] - margin, 0), columns[-1] + margin + 1))
 
 
 def _darker_than_paper(grey, side):

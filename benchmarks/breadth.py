@@ -270,7 +270,7 @@ def photo_section(recognizers, tutorial, per_row, seed, only=None, save_wrong=No
     total_seconds, count = 0.0, 0
     for index, (name, condition, sizes) in enumerate(ROWS):
         row_rng = np.random.default_rng([seed, index])  # each row repeats alone (--only)
-        if only and only not in name:
+        if only and not any(part in name for part in only.split(",")):
             continue
         picks = row_rng.choice(len(digits), per_row, replace=False)
         rows, tutorial_rows, pad_rows, photos = [], [], [], []
@@ -329,7 +329,7 @@ def main():
     parser.add_argument("--every", type=int, default=10, help="pad: every Nth pendigits digit")
     parser.add_argument("--per-row", type=int, default=200, help="photos: digits per row")
     parser.add_argument("--seed", type=int, default=19, help="photos: the same seed draws the same photos")
-    parser.add_argument("--only", help="photos: only the rows whose name contains this")
+    parser.add_argument("--only", help="photos: only the rows whose name contains one of these (comma-separated)")
     parser.add_argument("--save-wrong", metavar="DIR", help="photos: keep those either network gets wrong")
     args = parser.parse_args()
     if not SHARED.is_dir():

@@ -52,9 +52,9 @@ def ink_by_paper(grey, one_digit=True):
     The closing's square is tied to the strokes. It starts at an eighth of the picture and
     doubles while that finds much more ink around the digit: a stroke wider than the square is
     paper to the closing in its middle, and only its rim is found, so a square wider than it
-    finds the stroke whole. The strokes are measured with the square doubled once more, and the
-    last pass closes over strokes of that width, with a square that follows light and shadows
-    more closely.
+    finds the stroke whole. The strokes are measured with the square doubled once more (so that
+    noise in their middles does not thin them), and the last pass closes over strokes of that
+    width, with a square that follows light and shadows more closely.
     """
     grey = np.asarray(grey, dtype=np.float32)
     pick = digit_components if one_digit else written_components
@@ -62,19 +62,34 @@ def ink_by_paper(grey, one_digit=True):
     side = FIRST_SCALE * shorter
     ink = _darker_than_paper(grey, side)
     mask = pick(ink)
+    width = stroke_width(mask)
     while mask.any() and side < MAX_SCALE * shorter:
         wider = min(2 * side, MAX_SCALE * shorter)
-        wider_ink = _darker_than_paper(grey, wider)
-        around = _box_around(mask, side)
-        grew = np.count_nonzero(wider_ink[around]) >= WIDER_STROKES * np.count_nonzero(ink[around])
-        side, ink = wider, wider_ink
-        mask = pick(ink)  # (a square twice as wide as needed measures the strokes whole, noise and all)
-        if not grew:
+        # (the wider square is tried around the digit only: what its closing there looks at)
+        around, seen = _box_around(mask, side), _box_around(mask, side + wider)
+        wider_ink = _darker_than_paper(grey[seen], wider)
+        inner = tuple(slice(a.start - s.start, a.stop - s.start) for a, s in zip(around, seen))
+        if np.count_nonzero(wider_ink[inner]) < WIDER_STROKES * np.count_nonzero(ink[around]):
+            # the strokes are whole: measured with the wider square, noise in their middles and all
+            width = stroke_width(_touching(wider_ink[inner], mask[around]))
             break
+        side = wider
+        ink = _darker_than_paper(grey, side)
+        mask = pick(ink)
+        width = stroke_width(mask)
     if not mask.any():
         return mask
-    tighter = STROKES_PER_SQUARE * stroke_width(mask)
-    return mask if tighter >= side else pick(_darker_than_paper(grey, tighter))
+    tighter = min(STROKES_PER_SQUARE * width, MAX_SCALE * shorter)
+    return mask if tighter == side else pick(_darker_than_paper(grey, tighter))
+
+
+def _touching(ink, mask):
+    """The connected pieces of ink that overlap the mask."""
+    import cv2
+
+    _, labels = cv2.connectedComponents(ink.astype(np.uint8), connectivity=8)
+    pieces = np.unique(labels[mask & ink])
+    return np.isin(labels, pieces[pieces > 0])
 
 
 def _box_around(mask, margin):

@@ -13,7 +13,8 @@ than that light, and connected components to keep the digit and drop what is not
 """
 import numpy as np
 
-from digitpad.recognition.paper import without_ruled_lines
+from digitpad.recognition.images import scaled_size
+from digitpad.recognition.paper import LINE_SEARCH_SIDE, LINE_SPAN, MIN_LINE_PART, without_ruled_lines
 
 INK_RATIO = 200 / 255  # the tutorial's "< 200" on white paper, as a share of the paper's light
 FIRST_SCALE = 1 / 8  # the first closing's square, of the picture's shorter side: wider than most strokes
@@ -33,7 +34,9 @@ MIN_PART = 0.02  # ...when at least this share of its area (smaller ones are spe
 # the narrower one took for paper (a stroke's middle is at least half its ink; a square that
 # already spans the strokes adds only their anti-aliased rims and some shading).
 WIDER_STROKES = 1.5
-EDGE_PENALTY = 0.25  # a piece that reaches the picture's edge is rarely the digit: a desk, a page edge, a shadow
+EDGE_PENALTY = 0.25
+LINES_TRIED = 40  # Hough's strongest candidates: the lines of a page in view and their near duplicates
+MAX_LINE_THICKNESS = 0.02  # of the shrunk picture: a paper line is thin (paper.MAX_LINE_WIDTH)  # a piece that reaches the picture's edge is rarely the digit: a desk, a page edge, a shadow
 
 
 def paper_light(grey, side):
@@ -109,7 +112,68 @@ def _darker_than_paper(grey, side):
     sample = below[::3, ::3]  # (a ninth of the pixels measures the paper as well, in a ninth of the time)
     level = np.median(sample)
     spread = MAD_TO_SIGMA * np.median(np.abs(sample - level))
-    return without_ruled_lines(below > np.maximum((1 - INK_RATIO) * paper, level + PAPER_SPREAD * spread))
+    return without_straight_lines(without_ruled_lines(
+        below > np.maximum((1 - INK_RATIO) * paper, level + PAPER_SPREAD * spread)))
+
+
+def without_straight_lines(mask):
+    """The mask without straight lines of ink across the picture at any angle (ruled or squared
+    paper photographed turned): found by a Hough transform in the picture shrunk to
+    LINE_SEARCH_SIDE, kept when ink covers LINE_SPAN of the line's length inside the picture (a
+    digit's straight stroke covers only its own part of it), and erased with their width. A
+    stroke crossing a line loses the line's width there; its pieces stay close enough to be
+    kept together (digit_components)."""
+    import cv2
+
+    height, width = mask.shape
+    size = scaled_size(width, height, min(LINE_SEARCH_SIDE, max(width, height)))
+    small = mask if size == (width, height) else cv2.resize(mask.astype(np.uint8) * 255, size,
+                                                             interpolation=cv2.INTER_AREA) >= 64
+    small = small.astype(np.uint8)
+    longest = max(size)
+    found = cv2.HoughLines(small, 1, np.pi / 360, int(MIN_LINE_PART * longest))
+    if found is None:
+        return mask
+    near = cv2.dilate(small, np.ones((3, 3), np.uint8))  # a turned line steps between rows
+    steps = np.arange(-longest * 1.5, longest * 1.5, 0.5)
+    erase = np.zeros_like(small)
+    for rho, theta in found[:LINES_TRIED, 0]:
+        cos, sin = np.cos(theta), np.sin(theta)
+        xs, ys = rho * cos - steps * sin, rho * sin + steps * cos
+        inside = (xs >= 0) & (xs <= size[0] - 1) & (ys >= 0) & (ys <= size[1] - 1)
+        if inside.sum() < 2 * MIN_LINE_PART * longest:  # (two samples a pixel)
+            continue
+        columns, rows = np.round(xs[inside]).astype(int), np.round(ys[inside]).astype(int)
+        if near[rows, columns].mean() < LINE_SPAN:
+            continue
+        # the band of ink along the line: its rows either side that are as full; wider is a stroke
+        thickest = max(2, MAX_LINE_THICKNESS * longest)
+        sides = [_band_side(small, rho, cos, sin, steps, size, sign, thickest) for sign in (-1, 1)]
+        band = 1 + sum(sides)
+        if band > thickest:
+            continue  # a bold stroke across the picture, not a paper line
+        centre = rho + (sides[1] - sides[0]) / 2
+        xs, ys = centre * cos - steps[inside] * sin, centre * sin + steps[inside] * cos
+        cv2.line(erase, (round(xs[0]), round(ys[0])), (round(xs[-1]), round(ys[-1])), 1, int(band) + 2)  # (edges too)
+    if not erase.any():
+        return mask
+    if size != (width, height):
+        erase = cv2.resize(erase, (width, height), interpolation=cv2.INTER_NEAREST)
+    return mask & ~erase.astype(bool)
+
+
+def _band_side(small, rho, cos, sin, steps, size, sign, thickest):
+    """How many rows beside the line (on the `sign` side) are ink along LINE_SPAN of it, up to
+    one more than `thickest`."""
+    rows = 0
+    while rows <= thickest:
+        offset = rho + sign * (rows + 1)
+        xs, ys = offset * cos - steps * sin, offset * sin + steps * cos
+        inside = (xs >= 0) & (xs <= size[0] - 1) & (ys >= 0) & (ys <= size[1] - 1)
+        if not inside.any() or small[np.round(ys[inside]).astype(int), np.round(xs[inside]).astype(int)].mean() < LINE_SPAN:
+            break
+        rows += 1
+    return rows
 
 
 def stroke_width(mask):

@@ -35,6 +35,7 @@ MIN_PART = 0.02  # ...when at least this share of its area (smaller ones are spe
 # already spans the strokes adds only their anti-aliased rims and some shading).
 WIDER_STROKES = 1.5
 EDGE_PENALTY = 0.25
+ENDS = 4  # samples (2 px of the shrunk picture) at either end of a paper line: it runs off the picture
 LINES_TRIED = 40  # Hough's strongest candidates: the lines of a page in view and their near duplicates
 MAX_LINE_THICKNESS = 0.02  # of the shrunk picture: a paper line is thin (paper.MAX_LINE_WIDTH)  # a piece that reaches the picture's edge is rarely the digit: a desk, a page edge, a shadow
 
@@ -119,8 +120,9 @@ def _darker_than_paper(grey, side):
 def without_straight_lines(mask):
     """The mask without straight lines of ink across the picture at any angle (ruled or squared
     paper photographed turned): found by a Hough transform in the picture shrunk to
-    LINE_SEARCH_SIDE, kept when ink covers LINE_SPAN of the line's length inside the picture (a
-    digit's straight stroke covers only its own part of it), and erased with their width. A
+    LINE_SEARCH_SIDE, kept when ink covers LINE_SPAN of the line's length inside the picture and
+    runs off it at both ends (a digit's straight stroke, even one as tall as the picture, ends
+    inside it), and erased with their width. A
     stroke crossing a line loses the line's width there; its pieces stay close enough to be
     kept together (digit_components)."""
     import cv2
@@ -144,8 +146,9 @@ def without_straight_lines(mask):
         if inside.sum() < 2 * MIN_LINE_PART * longest:  # (two samples a pixel)
             continue
         columns, rows = np.round(xs[inside]).astype(int), np.round(ys[inside]).astype(int)
-        if near[rows, columns].mean() < LINE_SPAN:
-            continue
+        on = near[rows, columns]
+        if on.mean() < LINE_SPAN or not (on[:ENDS].all() and on[-ENDS:].all()):
+            continue  # not ink along it, or not off the picture at both ends: a digit's stroke ends inside it
         # the band of ink along the line: its rows either side that are as full; wider is a stroke
         thickest = max(2, MAX_LINE_THICKNESS * longest)
         sides = [_band_side(small, rho, cos, sin, steps, size, sign, thickest) for sign in (-1, 1)]
@@ -223,8 +226,15 @@ def digit_components(mask):
     likeness = area * np.where(edge, EDGE_PENALTY, 1.0) * np.where(line_like, 0.01, 1.0) / (1 + 2 * centre)
     main = int(np.argmax(likeness))
     reach = NEAR * max(box_h[main], box_w[main])
-    near = ((left + box_w >= left[main] - reach) & (left <= left[main] + box_w[main] + reach)
-            & (top + box_h >= top[main] - reach) & (top <= top[main] + box_h[main] + reach))
-    keep = near & (area >= MIN_PART * area[main]) & ~edge  # (a digit inside the picture: its parts are too)
+    part = (area >= MIN_PART * area[main]) & ~edge  # (a digit inside the picture: its parts are too)
+    keep = np.zeros_like(part)
     keep[main] = True
+    while True:  # pieces near the digit's box, which grows with them (a stroke cut by paper lines)
+        x0, y0 = left[keep].min(), top[keep].min()
+        x1, y1 = (left + box_w)[keep].max(), (top + box_h)[keep].max()
+        near = (left + box_w >= x0 - reach) & (left <= x1 + reach) & (top + box_h >= y0 - reach) & (top <= y1 + reach)
+        grown = keep | (near & part)
+        if (grown == keep).all():
+            break
+        keep = grown
     return np.isin(labels, 1 + np.flatnonzero(keep))

@@ -66,6 +66,10 @@ def ink_by_paper(grey, one_digit=True):
     side = FIRST_SCALE * shorter
     ink = _darker_than_paper(grey, side)
     mask = pick(ink)
+    while not mask.any() and side < MAX_SCALE * shorter:  # strokes all wider than the square: none found
+        side = min(2 * side, MAX_SCALE * shorter)
+        ink = _darker_than_paper(grey, side)
+        mask = pick(ink)
     width = stroke_width(mask)
     while mask.any() and side < MAX_SCALE * shorter:
         wider = min(2 * side, MAX_SCALE * shorter)

@@ -115,13 +115,3 @@ def test_turned_ruled_lines_crossing_the_digit_are_not_ink(angle):
 def test_a_stroke_as_tall_as_the_photo_is_not_a_paper_line():
     pixels = photo(1, size=(300, 400), digit_px=360, at=(0.5, 0.5))  # a 1 from 5 % to 95 % of the height
     assert looks_like(mnist_pixels(as_image(pixels)), 1)
-
-
-@pytest.mark.parametrize("digit", [7, 0])
-def test_a_digit_inside_a_hard_shadow_over_part_of_the_sheet_is_found(digit):
-    # a sharp-edged shadow reaching the picture's edges looks like a desk around a sheet: painting
-    # it over with the paper's light erased the digit inside it
-    pixels = photo(digit, size=(800, 600), digit_px=120, at=(0.2, 0.5))
-    ys, xs = np.mgrid[0:600, 0:800]
-    pixels = pixels * np.where(xs + 0.05 * ys < 340, 0.45, 1.0)
-    assert looks_like(mnist_pixels(as_image(pixels)), digit)

@@ -12,7 +12,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from digitpad.recognition.images import BlankImageError, open_image, scaled_size
-from digitpad.recognition.paper import border, find_desk, max_filter
+from digitpad.recognition.paper import border, find_desk, max_filter, paper_over
 from digitpad.recognition.photo import ink_by_paper, stroke_width
 
 INK_THRESHOLD = 200  # tutorial: a grey level below 200 is ink
@@ -36,7 +36,8 @@ def tutorial_pixels(image):
 def ink_mask(grey_image, one_digit=True):
     """Boolean mask of the digit's ink (one_digit False: of every digit written), at full resolution.
 
-    Light ink on dark paper (as in MNIST) is inverted first. Then the paper's light is estimated and divided out (photo.py): a dim,
+    A desk around the sheet of paper is painted over; light ink on dark paper (as in MNIST)
+    is inverted first. Then the paper's light is estimated and divided out (photo.py): a dim,
     unevenly lit or shadowed photo keeps white paper, and on clean white paper this is the
     tutorial's "< 200"; the lines of ruled paper and what is not the digit are left out.
     """
@@ -45,13 +46,12 @@ def ink_mask(grey_image, one_digit=True):
     if is_flat(grey_image):  # one flat colour: no ink on it
         return np.zeros(grey_image.size[::-1], dtype=bool)
     darkest, brightest = np.percentile(pixels, [1, 99])
-    # A dark desk around the sheet (or a hard shadow over part of it) is no dark background to
-    # invert; it needs no painting over either: it is wider than any stroke, so the paper's light
-    # (photo.py) spans it, and a piece of ink reaching the picture's edge is not the digit.
     # (a picture smaller than the shrunk one is a digit alone, not a photo of a sheet)
     desk = find_desk(pixels, brightest * INK_THRESHOLD / 255) if max(grey_image.size) >= SMALL_SIDE else None
-    if desk is None and brightest - darkest >= MIN_CONTRAST and np.median(border(pixels)) < min(
-            (darkest + brightest) / 2, SHADOW * brightest):
+    if desk is not None:
+        grey_image = paper_over(grey_image, desk)
+    elif brightest - darkest >= MIN_CONTRAST and np.median(border(pixels)) < min((darkest + brightest) / 2,
+                                                                               SHADOW * brightest):
         # the background is the dark side (light ink is more than a speck: a small dark digit
         # on bright paper leaves the brightest and darkest 1 % both paper; and a shadow over
         # the sheet's edge leaves it brighter than a dark background)

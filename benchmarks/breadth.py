@@ -1,22 +1,25 @@
 """Accuracy over the whole range people produce, not the range the code was tuned on.
 
-    python benchmarks/breadth.py [--sections pad,photos,real] [--every 10] [--per-row 150]
+    python benchmarks/breadth.py [--sections pad,photos,real] [--every 10] [--per-row 200] [--seed 19]
 
 pad     real pen strokes of 30 writers (pendigits) drawn 10 %..120 % of the pad's height,
         touching each of its edges and corners in turn (taller than the pad: cut off at the
         edge), recognised from their strokes as the window does; against the same writers'
         centred 70 % digits.
-photos  MNIST test digits put on synthetic photos: the digit 3 %..90 % of the picture's height
-        (never under MIN_DIGIT_PX), pictures 200..4000 px, pens from 1 px to bold at 28x28,
-        black, blue, red and pencil ink, grainy, recycled and coloured paper, ruled and squared
-        lines at any angle, light falling off by up to 2x, soft and hard shadows, low JPEG
-        quality; one row per condition, each on top of random size and resolution, and a row
-        with everything at once.
+photos  the same writers' pen strokes written on synthetic photos: the digit 5 %..80 % of the
+        picture's height (never under MIN_DIGIT_PX), pictures 200..4000 px, pens from 1 px to
+        bold at 28x28, black, blue, red and pencil ink, grainy, recycled and coloured paper,
+        ruled and squared lines at any angle, light falling off by up to 2x, soft and hard
+        shadows over part of the sheet, JPEG quality 15..40; one row per condition, each on
+        top of a random size and resolution, and a row with everything at once. --save-wrong
+        DIR keeps the photos either network gets wrong, with what the model saw.
 real    the real photos in ../shared/data/photos (other people's, for measuring only), and
         which of them are wrong.
 
-Every row is given for both networks (mlp, cnn) and for the tutorial's pipeline (mlp,
-Framing off). A row's pixels are computed once and given to each network. Needs ../shared.
+Every row is given for both networks (two-layer weights/mnist.weights.h5, convolutional
+weights/mnist-cnn.weights.h5) and for the tutorial's pipeline (two-layer, Framing off), as a
+markdown table. A row's pixels are computed once and given to each network. Runs repeat
+(--seed). Pendigits and the photos are for measuring only. Needs ../shared.
 """
 import argparse
 import csv
@@ -34,7 +37,6 @@ from digitpad.recognition.images import ImageError
 from digitpad.recognition.preprocess import mnist_pixels
 from digitpad.recognition.recognizer import Recognizer
 from digitpad.recognition.strokes import PAD_SIZE, pixels_from_strokes, render_strokes
-from digitpad.training.data import load_mnist
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 PAD_SIZES = (0.10, 0.20, 0.30, 0.50, 0.70, 0.90, 1.00, 1.10, 1.20)
@@ -78,14 +80,16 @@ def try_pixels(make):
         return None
 
 
-def print_row(name, app, tutorial, count):
-    cells = " ".join(f"{app[k]:>7.2%}" for k in ("mlp", "cnn"))
-    tut = f"{tutorial['mlp']:>9.2%}" if tutorial else f"{'':>9}"
-    print(f"  {name:<26} {cells} {tut}   n={count}", flush=True)
+def print_row(name, app, tutorial, count, pad=None):
+    cells = " | ".join(f"{app[k]:.2%}" for k in ("mlp", "cnn"))
+    same = f" {pad['mlp']:.2%} / {pad['cnn']:.2%} |" if pad else ""
+    print(f"| {name} | {cells} | {tutorial['mlp']:.2%} |{same} {count} |", flush=True)
 
 
-def header(title):
-    print(f"{title}\n  {'row':<26} {'mlp':>7} {'cnn':>7} {'tutorial':>9}", flush=True)
+def header(title, pad_column=False):
+    same = " the same strokes on the pad (two-layer / convolutional) |" if pad_column else ""
+    print(f"\n{title}\n\n| row | two-layer | convolutional | tutorial's pipeline (two-layer) |{same} digits |\n"
+          "| --- | --- | --- | --- |" + " --- |" * (2 if pad_column else 1), flush=True)
 
 
 # -- the pad
@@ -118,23 +122,29 @@ def pad_section(recognizers, tutorial, every):
         print_row(name, score(recognizers, rows), score(tutorial, tutorial_rows), len(rows))
 
 
-# -- synthetic photos
+# -- synthetic photos of real pen strokes
 
-def stroke_distance(digit, pen, scale):
-    """Signed distance (px of the picture) to the edge of the digit's ink drawn with a pen `pen` px
-    wide at 28x28: negative inside. Measured at 4x MNIST's size, then scaled."""
-    big = cv2.resize(digit, (112, 112), interpolation=cv2.INTER_LINEAR) >= 128
-    inside = cv2.distanceTransform(big.astype(np.uint8), cv2.DIST_L2, 5)
-    outside = cv2.distanceTransform((~big).astype(np.uint8), cv2.DIST_L2, 5)
-    signed = outside - inside
-    own = 2.0 * big.sum() / max(np.count_nonzero(big[1:] != big[:-1]) + np.count_nonzero(big[:, 1:] != big[:, :-1]), 1)
-    signed = signed - 4 * (pen - own / 4) / 2  # widen (or narrow) the strokes to the pen
-    rows, cols = np.nonzero(signed < 0)
-    if rows.size == 0:
-        return None
-    signed = signed[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
-    size = (max(1, round(signed.shape[1] * scale / 4)), max(1, round(signed.shape[0] * scale / 4)))
-    return cv2.resize(signed, size, interpolation=cv2.INTER_LINEAR) * (scale / 4)
+def digit_alpha(strokes, digit_px, pen):
+    """Ink coverage (0..1) of the strokes drawn `digit_px` tall with a pen `pen` px wide at 28x28
+    (where MNIST's digits are 20 px tall), anti-aliased: drawn larger, then shrunk by area."""
+    xs = np.array([x for s in strokes for x, _ in s])
+    ys = np.array([y for s in strokes for _, y in s])
+    pen_px = pen * digit_px / 20
+    scale = max(digit_px - pen_px, 1.0) / max(float(np.ptp(ys)), 1e-6)  # ink, pen included, digit_px tall
+    supersample = int(np.clip(np.ceil(8 / pen_px), 1, 16))  # the pen at least 8 px wide where it is drawn
+    margin = pen_px / 2 + 1
+    width = int(np.ceil(float(np.ptp(xs)) * scale + 2 * margin))
+    height = int(np.ceil(float(np.ptp(ys)) * scale + 2 * margin))
+    canvas = np.zeros((height * supersample, width * supersample), np.uint8)
+    thickness = max(1, round(pen_px * supersample))
+    for stroke in strokes:
+        points = (np.array(stroke, np.float64) - (xs.min(), ys.min())) * scale + margin
+        points = np.round(points * supersample * 16).astype(np.int32)  # 4 fractional bits
+        cv2.polylines(canvas, [points.reshape(-1, 1, 2)], False, 255, thickness, cv2.LINE_AA, shift=4)
+        if len(points) == 1:
+            cv2.circle(canvas, tuple(points[0]), thickness * 8, 255, -1, cv2.LINE_AA, shift=4)
+    alpha = cv2.resize(canvas, (width, height), interpolation=cv2.INTER_AREA).astype(np.float32) / 255
+    return alpha
 
 
 def smooth_noise(shape, sigma, rng):
@@ -154,41 +164,44 @@ def half_plane(shape, rng):
     return (xs - cx) * np.cos(angle) + (ys - cy) * np.sin(angle)
 
 
-def synthetic_photo(digit, rng, condition, sizes=(0.05, 0.80)):
-    """An RGB photo of the MNIST digit written on paper, with `condition` (see ROWS)."""
-    every = condition == "everything at once"
+def picture_and_digit_size(rng, sizes):
+    """(width, height, digit height) in px: pictures 200..4000 px, any of the usual shapes, the
+    digit `sizes` of the picture's height and never under MIN_DIGIT_PX."""
     while True:
         side = float(np.exp(rng.uniform(np.log(200), np.log(4000))))
-        width, height = (round(side), round(side * a)) if (a := rng.choice([0.75, 1.0, 1.33])) < 1 else (
-            round(side / a), round(side))
+        aspect = float(rng.choice([0.75, 1.0, 4 / 3]))
+        width, height = (round(side), round(side * aspect)) if aspect < 1 else (round(side / aspect), round(side))
         low, high = max(sizes[0], MIN_DIGIT_PX / height), sizes[1]
         if low <= high:
+            return width, height, height * float(np.exp(rng.uniform(np.log(low), np.log(high))))
+
+
+def synthetic_photo(strokes, rng, condition, sizes):
+    """An RGB photo of the pen strokes written on paper, with `condition` (see ROWS)."""
+    every = condition == "everything at once"
+    pen = {"pen 1 px": 1.0, "pen bold": rng.uniform(3.5, 5.0)}.get(
+        condition, rng.uniform(1.0, 5.0) if every else rng.uniform(1.6, 3.0))
+    while True:
+        width, height, digit_px = picture_and_digit_size(rng, sizes)
+        alpha = digit_alpha(strokes, digit_px, pen)
+        if alpha.shape[0] < height and alpha.shape[1] < width:
             break
-    digit_px = height * float(np.exp(rng.uniform(np.log(low), np.log(high))))
-    pen = {"pen 1 px": 1.0, "pen bold": rng.uniform(3.5, 5.0)}.get(condition, rng.uniform(1.0, 5.0) if every else
-                                                                   rng.uniform(1.6, 3.0))
-    distance = stroke_distance(digit, pen, digit_px / 20)  # MNIST's digits are 20 px tall in 28
-    if distance is None or distance.shape[1] >= width or distance.shape[0] >= height:
-        return synthetic_photo(digit, rng, condition, sizes)
-    alpha = np.clip(0.5 - distance, 0, 1)
-    paper = np.full((height, width, 3), rng.uniform(0.82, 0.97), np.float32)
+    paper = np.full((height, width, 3), rng.uniform(0.80, 0.97), np.float32)
     if condition == "coloured paper" or (every and rng.random() < 0.3):
-        paper *= np.array(rng.choice([(1.0, 0.95, 0.7), (0.75, 0.88, 1.0), (1.0, 0.8, 0.85), (0.8, 1.0, 0.8)]),
-                          np.float32)
+        paper *= np.array(rng.choice([(1.0, 0.95, 0.7), (0.75, 0.88, 1.0), (1.0, 0.8, 0.85), (0.8, 1.0, 0.8),
+                                      (1.0, 0.85, 0.6)]), np.float32)
     if condition in ("paper grain", "recycled paper") or (every and rng.random() < 0.5):
         grain = smooth_noise((height, width), rng.uniform(0.5, 3.0) * max(width, height) / 1000, rng)
-        paper *= (1 + rng.uniform(0.02, 0.07) * grain)[..., None]
+        paper *= (1 + rng.uniform(0.02, 0.08) * grain)[..., None]
     if condition == "recycled paper" or (every and rng.random() < 0.2):
         flecks = (rng.random((height, width)) < rng.uniform(2e-4, 1e-3)).astype(np.float32)
         flecks = cv2.dilate(flecks, np.ones((3, 3), np.uint8)) if max(width, height) > 1500 else flecks
         paper *= (1 - rng.uniform(0.3, 0.6) * flecks)[..., None]
-    top = int(rng.integers(0, height - alpha.shape[0] + 1))
-    left = int(rng.integers(0, width - alpha.shape[1] + 1))
     lined = condition if condition in ("ruled", "squared") else (rng.choice(["ruled", "squared", ""]) if every else "")
     if lined:
         spacing = digit_px / rng.uniform(0.5, 1.3)  # people write a digit about a line's height
         line_width = max(1.0, spacing * rng.uniform(0.02, 0.06))
-        angle = np.radians(rng.uniform(-45, 45))
+        angle = np.radians(rng.uniform(-90, 90))
         ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
         darkness = rng.uniform(0.25, 0.55)
         colour = np.array(rng.choice([(0.55, 0.7, 1.0), (0.6, 0.6, 0.6)]), np.float32)
@@ -201,6 +214,8 @@ def synthetic_photo(digit, rng, condition, sizes=(0.05, 0.80)):
         condition, rng.choice(["black", "blue", "red", "pencil"]) if every else "black")
     ink = np.full(3, rng.uniform(0.35, 0.6), np.float32) if ink_name == "pencil" else np.array(INKS[ink_name],
                                                                                                np.float32)
+    top = int(rng.integers(0, height - alpha.shape[0] + 1))
+    left = int(rng.integers(0, width - alpha.shape[1] + 1))
     region = paper[top : top + alpha.shape[0], left : left + alpha.shape[1]]
     region[:] = region * (1 - alpha[..., None]) + ink * alpha[..., None]
     light = np.ones((height, width), np.float32)
@@ -212,24 +227,22 @@ def synthetic_photo(digit, rng, condition, sizes=(0.05, 0.80)):
         if condition == kind or (every and rng.random() < 0.3):
             blur = max(width, height) * (rng.uniform(0.05, 0.15) if kind == "soft shadow" else rng.uniform(0.001, 0.004))
             edge = 1 / (1 + np.exp(-half_plane((height, width), rng) / max(blur, 0.5)))
-            light *= 1 - rng.uniform(0.3, 0.55) * edge
+            light *= 1 - rng.uniform(0.3, 0.6) * edge
     pixels = paper * light[..., None] * rng.uniform(0.85, 1.05)
     pixels += rng.uniform(0.005, 0.025) * rng.standard_normal(pixels.shape[:2], dtype=np.float32)[..., None]
     photo = Image.fromarray((np.clip(pixels, 0, 1) * 255).astype(np.uint8), "RGB")
     if condition == "low JPEG quality" or every:
         buffer = io.BytesIO()
-        photo.save(buffer, "JPEG", quality=int(rng.integers(20, 45)) if condition != "everything at once" else
-                   int(rng.integers(20, 95)))
+        photo.save(buffer, "JPEG", quality=int(rng.integers(15, 40)) if not every else int(rng.integers(15, 95)))
         photo = Image.open(io.BytesIO(buffer.getvalue()))
     return photo
 
 
 ROWS = (
-    ("digit 3-5 % of the picture", "", (0.03, 0.05)),
-    ("digit 5-10 %", "", (0.05, 0.10)),
+    ("digit 5-10 % of the height", "", (0.05, 0.10)),
     ("digit 10-20 %", "", (0.10, 0.20)),
     ("digit 20-40 %", "", (0.20, 0.40)),
-    ("digit 40-90 %", "", (0.40, 0.90)),
+    ("digit 40-80 %", "", (0.40, 0.80)),
     ("pen 1 px (at 28x28)", "pen 1 px", None),
     ("bold pen (3.5-5 px)", "pen bold", None),
     ("blue ink", "blue ink", None),
@@ -243,30 +256,55 @@ ROWS = (
     ("light gradient up to 2x", "light gradient x2", None),
     ("soft shadow", "soft shadow", None),
     ("hard shadow", "hard shadow", None),
-    ("JPEG quality 20-45", "low JPEG quality", None),
+    ("JPEG quality 15-40", "low JPEG quality", None),
     ("everything at once", "everything at once", None),
 )
 
 
-def photo_section(recognizers, tutorial, per_row, only=None):
-    _, (x_test, y_test) = load_mnist(SHARED / "data" / "mnist")
-    header(f"photos: {per_row} MNIST test digits a row, on synthetic photos")
-    rng = np.random.default_rng(19)
+def photo_section(recognizers, tutorial, per_row, seed, only=None, save_wrong=None):
+    renderer = load_module(SHARED / "tools" / "render_pendigits.py", "render_pendigits")
+    digits = renderer.parse(str(SHARED / "data" / "pendigits" / "pendigits-orig.tra.gz"))
+    header(f"photos: {per_row} pendigits digits a row (30 writers), written on synthetic photos; beside them the\n"
+           "same strokes drawn centred on the pad at 70 %: what is lost is the photo path's, the rest the writers'",
+           pad_column=True)
     total_seconds, count = 0.0, 0
     for index, (name, condition, sizes) in enumerate(ROWS):
-        picks = rng.choice(len(x_test), per_row, replace=False)
-        row_rng = np.random.default_rng(1000 + index)
-        if only and only not in name:
+        row_rng = np.random.default_rng([seed, index])  # each row repeats alone (--only)
+        if only and not any(part in name for part in only.split(",")):
             continue
-        rows, tutorial_rows = [], []
+        picks = row_rng.choice(len(digits), per_row, replace=False)
+        rows, tutorial_rows, pad_rows, photos = [], [], [], []
         for pick in picks:
-            photo = synthetic_photo(x_test[pick], row_rng, condition, sizes or (0.05, 0.80))
+            label = digits[pick]["label"]
+            centred = place_on_pad(digits[pick]["strokes"], 0.70, (0.5, 0.5))
+            pad_rows.append((try_pixels(lambda s=centred: pixels_from_strokes(s)), label))
+            photo = synthetic_photo(digits[pick]["strokes"], row_rng, condition, sizes or (0.05, 0.80))
             started = time.process_time()
-            rows.append((try_pixels(lambda p=photo: mnist_pixels(p)), int(y_test[pick])))
+            rows.append((try_pixels(lambda p=photo: mnist_pixels(p)), label))
             total_seconds, count = total_seconds + time.process_time() - started, count + 1
-            tutorial_rows.append((try_pixels(lambda p=photo: mnist_pixels(p, framed=False)), int(y_test[pick])))
-        print_row(name, score(recognizers, rows), score(tutorial, tutorial_rows), len(rows))
-    print(f"  (preprocessing a synthetic photo: {1000 * total_seconds / max(count, 1):.1f} ms CPU on average)")
+            tutorial_rows.append((try_pixels(lambda p=photo: mnist_pixels(p, framed=False)), label))
+            if save_wrong:
+                photos.append(photo)
+        print_row(name, score(recognizers, rows), score(tutorial, tutorial_rows), len(rows),
+                  score(recognizers, pad_rows))
+        if save_wrong:
+            save_wrong_ones(Path(save_wrong) / f"{index:02d}", recognizers, rows, photos)
+    print(f"\n(preprocessing a synthetic photo: {1000 * total_seconds / max(count, 1):.1f} ms CPU on average)")
+
+
+def save_wrong_ones(folder, recognizers, rows, photos):
+    """The photos that either network gets wrong, and what the model saw of them, to look at."""
+    folder.mkdir(parents=True, exist_ok=True)
+    said = answers(recognizers, rows)
+    for index, ((pixels, label), photo) in enumerate(zip(rows, photos)):
+        got = [said[k][index] for k in said]
+        if all(answer == label for answer in got):
+            continue
+        stem = f"{index:03d}-{label}-as-" + "-".join("blank" if a is None else str(a) for a in got)
+        photo.save(folder / f"{stem}.jpg", quality=90)
+        if pixels is not None:
+            Image.fromarray((pixels * 255).astype(np.uint8)).resize((112, 112), Image.NEAREST).save(
+                folder / f"{stem}-seen.png")
 
 
 def real_section(recognizers, tutorial):
@@ -289,8 +327,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sections", default="pad,photos,real")
     parser.add_argument("--every", type=int, default=10, help="pad: every Nth pendigits digit")
-    parser.add_argument("--per-row", type=int, default=150, help="photos: digits per row")
-    parser.add_argument("--only", help="photos: only the rows whose name contains this")
+    parser.add_argument("--per-row", type=int, default=200, help="photos: digits per row")
+    parser.add_argument("--seed", type=int, default=19, help="photos: the same seed draws the same photos")
+    parser.add_argument("--only", help="photos: only the rows whose name contains one of these (comma-separated)")
+    parser.add_argument("--save-wrong", metavar="DIR", help="photos: keep those either network gets wrong")
     args = parser.parse_args()
     if not SHARED.is_dir():
         sys.exit(f"needs {SHARED} (MNIST, pendigits, the real photos and the renderer) beside the project")
@@ -300,7 +340,7 @@ def main():
     if "pad" in sections:
         pad_section(recognizers, tutorial, args.every)
     if "photos" in sections:
-        photo_section(recognizers, tutorial, args.per_row, args.only)
+        photo_section(recognizers, tutorial, args.per_row, args.seed, args.only, args.save_wrong)
     if "real" in sections:
         real_section(recognizers, tutorial)
 

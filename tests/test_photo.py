@@ -89,3 +89,29 @@ def test_a_big_jpeg_is_decoded_small_and_upright(tmp_path):
     grey = open_image(tmp_path / "photo.jpg")
     assert grey.size == (768, 1024)  # upright (portrait) and no larger than needed
     np.testing.assert_allclose(mnist_pixels(grey), mnist_pixels(big.rotate(-90, expand=True)), atol=0.25)
+
+
+@pytest.mark.parametrize("digit, digit_px", [(0, 360), (1, 270)])
+def test_a_bold_pen_filling_much_of_the_photo_is_found_whole(digit, digit_px):
+    # strokes a quarter of the digit's height, wider than an eighth of the picture: a closing
+    # over a narrower square takes their middles for paper and finds slivers of rim, or nothing
+    rng = np.random.default_rng(5)
+    pixels = photo(digit, size=(600, 450), digit_px=digit_px, pen=digit_px // 4)
+    pixels = pixels * np.linspace(0.6, 1.0, 600)[None, :] + rng.normal(0, 4, (450, 600))
+    assert looks_like(mnist_pixels(as_image(pixels)), digit, tolerance=0.1)
+
+
+@pytest.mark.parametrize("angle", [30, -55])
+def test_turned_ruled_lines_crossing_the_digit_are_not_ink(angle):
+    # lines of a page photographed at any angle, dark enough to pass for ink, crossing the digit:
+    # joined to it, they run to the picture's edge and drag the digit out with them
+    pixels = photo(7, size=(800, 600), digit_px=300)
+    ys, xs = np.mgrid[0:600, 0:800]
+    along = ys * np.cos(np.radians(angle)) - xs * np.sin(np.radians(angle))
+    pixels = np.minimum(pixels, np.where(np.abs((along % 110) - 55) < 2, 140.0, 255.0))
+    assert looks_like(mnist_pixels(as_image(pixels)), 7)
+
+
+def test_a_stroke_as_tall_as_the_photo_is_not_a_paper_line():
+    pixels = photo(1, size=(300, 400), digit_px=360, at=(0.5, 0.5))  # a 1 from 5 % to 95 % of the height
+    assert looks_like(mnist_pixels(as_image(pixels)), 1)

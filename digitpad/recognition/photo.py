@@ -13,7 +13,8 @@ than that light, and connected components to keep the digit and drop what is not
 """
 import numpy as np
 
-from digitpad.recognition.paper import without_ruled_lines
+from digitpad.recognition.images import scaled_size
+from digitpad.recognition.paper import LINE_SEARCH_SIDE, LINE_SPAN, MIN_LINE_PART, without_ruled_lines
 
 INK_RATIO = 200 / 255  # the tutorial's "< 200" on white paper, as a share of the paper's light
 FIRST_SCALE = 1 / 8  # the first closing's square, of the picture's shorter side: wider than most strokes
@@ -29,7 +30,14 @@ MAD_TO_SIGMA = 1.4826  # the median absolute deviation of a normal distribution,
 LINE_ASPECT = 12.0
 NEAR = 0.5  # pieces of ink within this share of the digit's height of it are part of it (a 5's bar)
 MIN_PART = 0.02  # ...when at least this share of its area (smaller ones are specks)
-EDGE_PENALTY = 0.25  # a piece that reaches the picture's edge is rarely the digit: a desk, a page edge, a shadow
+# A wider square that finds this much more ink around the digit has found the middles of strokes
+# the narrower one took for paper (a stroke's middle is at least half its ink; a square that
+# already spans the strokes adds only their anti-aliased rims and some shading).
+WIDER_STROKES = 1.5
+EDGE_PENALTY = 0.25
+ENDS = 4  # samples (2 px of the shrunk picture) at either end of a paper line: it runs off the picture
+LINES_TRIED = 40  # Hough's strongest candidates: the lines of a page in view and their near duplicates
+MAX_LINE_THICKNESS = 0.02  # of the shrunk picture: a paper line is thin (paper.MAX_LINE_WIDTH)  # a piece that reaches the picture's edge is rarely the digit: a desk, a page edge, a shadow
 
 
 def paper_light(grey, side):
@@ -45,29 +53,59 @@ def ink_by_paper(grey, one_digit=True):
     """The digit's ink in a grey picture of dark ink on paper (see the module's doc); with
     one_digit False, the ink of every digit written (a number), without specks and edge lines.
 
-    The closing's square is tied to the strokes: a first pass finds the digit and its stroke
-    width, the second closes over strokes of that width. The first pass's square is an eighth
-    of the picture; a digit whose strokes are too wide for it (a bold pen, a digit filling the
-    picture) is found again with the widest square, unless what that finds reaches the picture's
-    edge (a shadow, a desk: dark regions as wide as bold strokes, but seldom inside the picture).
+    The closing's square is tied to the strokes. It starts at an eighth of the picture and
+    doubles while that finds much more ink around the digit: a stroke wider than the square is
+    paper to the closing in its middle, and only its rim is found, so a square wider than it
+    finds the stroke whole. The strokes are measured with the square doubled once more (so that
+    noise in their middles does not thin them), and the last pass closes over strokes of that
+    width, with a square that follows light and shadows more closely.
     """
     grey = np.asarray(grey, dtype=np.float32)
     pick = digit_components if one_digit else written_components
     shorter = min(grey.shape)
-    mask = pick(_darker_than_paper(grey, FIRST_SCALE * shorter))
+    side = FIRST_SCALE * shorter
+    ink = _darker_than_paper(grey, side)
+    mask = pick(ink)
+    while not mask.any() and side < MAX_SCALE * shorter:  # strokes all wider than the square: none found
+        side = min(2 * side, MAX_SCALE * shorter)
+        ink = _darker_than_paper(grey, side)
+        mask = pick(ink)
+    width = stroke_width(mask)
+    while mask.any() and side < MAX_SCALE * shorter:
+        wider = min(2 * side, MAX_SCALE * shorter)
+        # (the wider square is tried around the digit only: what its closing there looks at)
+        around, seen = _box_around(mask, side), _box_around(mask, side + wider)
+        wider_ink = _darker_than_paper(grey[seen], wider)
+        inner = tuple(slice(a.start - s.start, a.stop - s.start) for a, s in zip(around, seen))
+        if np.count_nonzero(wider_ink[inner]) < WIDER_STROKES * np.count_nonzero(ink[around]):
+            # the strokes are whole: measured with the wider square, noise in their middles and all
+            width = stroke_width(_touching(wider_ink[inner], mask[around]))
+            break
+        side = wider
+        ink = _darker_than_paper(grey, side)
+        mask = pick(ink)
+        width = stroke_width(mask)
     if not mask.any():
         return mask
-    width = stroke_width(mask)
-    if STROKES_PER_SQUARE * width > FIRST_SCALE * shorter / 2:  # strokes an eighth of the square or wider
-        wide = pick(_darker_than_paper(grey, MAX_SCALE * shorter))
-        if wide.any() and not _reaches_edge(wide):
-            width = max(width, stroke_width(wide))
-    side = min(MAX_SCALE * shorter, STROKES_PER_SQUARE * width)
-    return pick(_darker_than_paper(grey, side))
+    tighter = min(STROKES_PER_SQUARE * width, MAX_SCALE * shorter)
+    return mask if tighter == side else pick(_darker_than_paper(grey, tighter))
 
 
-def _reaches_edge(mask):
-    return bool(mask[0].any() or mask[-1].any() or mask[:, 0].any() or mask[:, -1].any())
+def _touching(ink, mask):
+    """The connected pieces of ink that overlap the mask."""
+    import cv2
+
+    _, labels = cv2.connectedComponents(ink.astype(np.uint8), connectivity=8)
+    pieces = np.unique(labels[mask & ink])
+    return np.isin(labels, pieces[pieces > 0])
+
+
+def _box_around(mask, margin):
+    """The slices of the mask's bounding box, widened by `margin` px on every side."""
+    rows, columns = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    margin = int(margin)
+    return (slice(max(rows[0] - margin, 0), rows[-1] + margin + 1),
+            slice(max(columns[0] - margin, 0), columns[-1] + margin + 1))
 
 
 def _darker_than_paper(grey, side):
@@ -79,7 +117,70 @@ def _darker_than_paper(grey, side):
     sample = below[::3, ::3]  # (a ninth of the pixels measures the paper as well, in a ninth of the time)
     level = np.median(sample)
     spread = MAD_TO_SIGMA * np.median(np.abs(sample - level))
-    return without_ruled_lines(below > np.maximum((1 - INK_RATIO) * paper, level + PAPER_SPREAD * spread))
+    return without_straight_lines(without_ruled_lines(
+        below > np.maximum((1 - INK_RATIO) * paper, level + PAPER_SPREAD * spread)))
+
+
+def without_straight_lines(mask):
+    """The mask without straight lines of ink across the picture at any angle (ruled or squared
+    paper photographed turned): found by a Hough transform in the picture shrunk to
+    LINE_SEARCH_SIDE, kept when ink covers LINE_SPAN of the line's length inside the picture and
+    runs off it at both ends (a digit's straight stroke, even one as tall as the picture, ends
+    inside it), and erased with their width. A
+    stroke crossing a line loses the line's width there; its pieces stay close enough to be
+    kept together (digit_components)."""
+    import cv2
+
+    height, width = mask.shape
+    size = scaled_size(width, height, min(LINE_SEARCH_SIDE, max(width, height)))
+    small = mask if size == (width, height) else cv2.resize(mask.astype(np.uint8) * 255, size,
+                                                             interpolation=cv2.INTER_AREA) >= 64
+    small = small.astype(np.uint8)
+    longest = max(size)
+    found = cv2.HoughLines(small, 1, np.pi / 360, int(MIN_LINE_PART * longest))
+    if found is None:
+        return mask
+    near = cv2.dilate(small, np.ones((3, 3), np.uint8))  # a turned line steps between rows
+    steps = np.arange(-longest * 1.5, longest * 1.5, 0.5)
+    erase = np.zeros_like(small)
+    for rho, theta in found[:LINES_TRIED, 0]:
+        cos, sin = np.cos(theta), np.sin(theta)
+        xs, ys = rho * cos - steps * sin, rho * sin + steps * cos
+        inside = (xs >= 0) & (xs <= size[0] - 1) & (ys >= 0) & (ys <= size[1] - 1)
+        if inside.sum() < 2 * MIN_LINE_PART * longest:  # (two samples a pixel)
+            continue
+        columns, rows = np.round(xs[inside]).astype(int), np.round(ys[inside]).astype(int)
+        on = near[rows, columns]
+        if on.mean() < LINE_SPAN or not (on[:ENDS].all() and on[-ENDS:].all()):
+            continue  # not ink along it, or not off the picture at both ends: a digit's stroke ends inside it
+        # the band of ink along the line: its rows either side that are as full; wider is a stroke
+        thickest = max(2, MAX_LINE_THICKNESS * longest)
+        sides = [_band_side(small, rho, cos, sin, steps, size, sign, thickest) for sign in (-1, 1)]
+        band = 1 + sum(sides)
+        if band > thickest:
+            continue  # a bold stroke across the picture, not a paper line
+        centre = rho + (sides[1] - sides[0]) / 2
+        xs, ys = centre * cos - steps[inside] * sin, centre * sin + steps[inside] * cos
+        cv2.line(erase, (round(xs[0]), round(ys[0])), (round(xs[-1]), round(ys[-1])), 1, int(band) + 2)  # (edges too)
+    if not erase.any():
+        return mask
+    if size != (width, height):
+        erase = cv2.resize(erase, (width, height), interpolation=cv2.INTER_NEAREST)
+    return mask & ~erase.astype(bool)
+
+
+def _band_side(small, rho, cos, sin, steps, size, sign, thickest):
+    """How many rows beside the line (on the `sign` side) are ink along LINE_SPAN of it, up to
+    one more than `thickest`."""
+    rows = 0
+    while rows <= thickest:
+        offset = rho + sign * (rows + 1)
+        xs, ys = offset * cos - steps * sin, offset * sin + steps * cos
+        inside = (xs >= 0) & (xs <= size[0] - 1) & (ys >= 0) & (ys <= size[1] - 1)
+        if not inside.any() or small[np.round(ys[inside]).astype(int), np.round(xs[inside]).astype(int)].mean() < LINE_SPAN:
+            break
+        rows += 1
+    return rows
 
 
 def stroke_width(mask):
@@ -129,8 +230,15 @@ def digit_components(mask):
     likeness = area * np.where(edge, EDGE_PENALTY, 1.0) * np.where(line_like, 0.01, 1.0) / (1 + 2 * centre)
     main = int(np.argmax(likeness))
     reach = NEAR * max(box_h[main], box_w[main])
-    near = ((left + box_w >= left[main] - reach) & (left <= left[main] + box_w[main] + reach)
-            & (top + box_h >= top[main] - reach) & (top <= top[main] + box_h[main] + reach))
-    keep = near & (area >= MIN_PART * area[main]) & ~edge  # (a digit inside the picture: its parts are too)
+    part = (area >= MIN_PART * area[main]) & ~edge  # (a digit inside the picture: its parts are too)
+    keep = np.zeros_like(part)
     keep[main] = True
+    while True:  # pieces near the digit's box, which grows with them (a stroke cut by paper lines)
+        x0, y0 = left[keep].min(), top[keep].min()
+        x1, y1 = (left + box_w)[keep].max(), (top + box_h)[keep].max()
+        near = (left + box_w >= x0 - reach) & (left <= x1 + reach) & (top + box_h >= y0 - reach) & (top <= y1 + reach)
+        grown = keep | (near & part)
+        if (grown == keep).all():
+            break
+        keep = grown
     return np.isin(labels, 1 + np.flatnonzero(keep))

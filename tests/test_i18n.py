@@ -19,7 +19,7 @@ PACKAGE = Path(i18n.__file__).parent
 DEVELOPER_TOOLS = {"not_digit.py"}  # training/not_digit.py fits the shipped not-a-digit heads: not digitpad's commands
 LIBRARY = ["samples.py", "adapting.py", "labels.py", "paths.py",
            *(f"recognition/{name}" for name in ("images.py", "weights.py", "strokes.py", "network.py", "numbers.py",
-                                                "recognizer.py", "not_digit.py")),
+                                                "recognizer.py", "not_digit.py", "preprocess.py")),
            *(f"training/{path.name}" for path in sorted((PACKAGE / "training").glob("*.py"))
              if path.name not in DEVELOPER_TOOLS)]
 SOURCES = (sorted((PACKAGE / "gui").glob("*.py"))

@@ -11,6 +11,7 @@ Pure numpy + Pillow (recognising must not import TensorFlow). Two pipelines:
 import numpy as np
 from PIL import Image, ImageOps
 
+from digitpad.i18n import _
 from digitpad.recognition.images import BlankImageError, open_image, scaled_size
 from digitpad.recognition.paper import border, find_desk, max_filter, paper_over
 from digitpad.recognition.photo import ink_by_paper, stroke_width
@@ -72,10 +73,10 @@ def frame(mask):
     """Crop the ink, even out the stroke width, fit the longer side into 20 px and
     centre by centre of mass in 28x28."""
     if mask.sum() < MIN_INK_PIXELS:
-        raise BlankImageError("no digit found: the image is blank")
+        raise BlankImageError(_("no digit found: the image is blank"))
     ink = np.asarray(fit_mask(crop_to_ink(mask), WORK_BOX)) >= 128
     if not ink.any():  # scattered specks, too thin to outlast the scaling: no strokes
-        raise BlankImageError("no digit found: the image is blank")
+        raise BlankImageError(_("no digit found: the image is blank"))
     ink = crop_to_ink(_normalise_stroke_width(ink))
     digit = np.asarray(fit_mask(ink, BOX), dtype=np.float32) / 255.0
     return centre_by_mass(digit)
@@ -126,6 +127,6 @@ def mnist_pixels(image, framed=True):
     if not framed:
         pixels = tutorial_pixels(grey)
         if not pixels.any() or is_flat(grey):  # a flat dark picture is all "ink" to the tutorial
-            raise BlankImageError("no digit found: the image is blank")
+            raise BlankImageError(_("no digit found: the image is blank"))
         return pixels
     return frame(ink_mask(grey))

@@ -5,8 +5,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image, ImageDraw
 
 from digitpad.paths import SHIPPED_WEIGHTS
+from digitpad.recognition.recognizer import Recognizer
 from digitpad.recognition.strokes import render_strokes
 
 # Tests that train or compare with Keras: they skip on the plain install (no `train` extra).
@@ -89,6 +91,21 @@ def shared_mnist():
 
 def drawing(digit, **placement):
     return render_strokes(DRAWN_DIGITS[digit], **placement)
+
+
+def line_drawing(strokes, size=(280, 280), pen=20, offset=(0, 0)):
+    """Strokes drawn as lines on a white picture with Pillow (not the pad's renderer): an image file's ink."""
+    image = Image.new("L", size, 255)
+    draw = ImageDraw.Draw(image)
+    for stroke in strokes:
+        draw.line([(x + offset[0], y + offset[1]) for x, y in stroke], fill=0, width=pen, joint="curve")
+    return image
+
+
+@pytest.fixture(scope="module", params=["mlp", "cnn"])
+def recognizer(request):
+    """The shipped weights of each network in turn (a module may define its own)."""
+    return Recognizer.load(kind=request.param)
 
 
 def without_hanging(call, *args, limit=60, **kwargs):

@@ -3,26 +3,15 @@ import dataclasses
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from digitpad.recognition.images import BlankImageError
 from digitpad.recognition.network import split_params
 from digitpad.recognition.not_digit import HeadError, find_head, head_arrays, head_path, read_head
 from digitpad.recognition.recognizer import IS_DIGIT, NO_DIGIT_VERDICT, NOT_SURE_VERDICT, Recognizer
-from tests.conftest import DRAWN_DIGITS
+from tests.conftest import DRAWN_DIGITS, line_drawing
 
-
-@pytest.fixture(scope="module", params=["mlp", "cnn"])
-def recognizer(request):
-    return Recognizer.load(kind=request.param)
-
-
-def drawn(strokes, size=(280, 280), pen=20, offset=(0, 0)):
-    image = Image.new("L", size, 255)
-    draw = ImageDraw.Draw(image)
-    for stroke in strokes:
-        draw.line([(x + offset[0], y + offset[1]) for x, y in stroke], fill=0, width=pen, joint="curve")
-    return image
+drawn = line_drawing
 
 
 def checkerboard(period=35, side=280):

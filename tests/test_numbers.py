@@ -1,15 +1,15 @@
 """Reading whole numbers: Recognizer.read on the pad's strokes and on pictures, and `digitpad read`."""
+import functools
 import json
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageFilter
 
 from digitpad.cli import main
 from digitpad.recognition.numbers import best_path, group_strokes
-from digitpad.recognition.recognizer import Recognizer
 from digitpad.recognition.strokes import pixels_from_strokes
-from tests.conftest import DRAWN_DIGITS
+from tests.conftest import DRAWN_DIGITS, line_drawing
 
 # Pad coordinates of a number on a pad wider than today's 280 px: a 4 in two strokes (an L,
 # then the down stroke crossing it), a 7, then a 1 written right after the 7.
@@ -20,17 +20,7 @@ FIVE = [[(440, 60), (420, 140), (470, 130), (500, 170), (490, 220), (440, 240), 
 FIVE_BAR = [[(445, 55), (505, 55)]]
 
 
-@pytest.fixture(scope="module", params=["mlp", "cnn"])
-def recognizer(request):
-    return Recognizer.load(kind=request.param)
-
-
-def drawn(strokes, size=(560, 280), pen=18, offset=(0, 0)):
-    image = Image.new("L", size, 255)
-    draw = ImageDraw.Draw(image)
-    for stroke in strokes:
-        draw.line([(x + offset[0], y + offset[1]) for x, y in stroke], fill=0, width=pen, joint="curve")
-    return image
+drawn = functools.partial(line_drawing, size=(560, 280), pen=18)  # wide enough for a number
 
 
 def test_strokes_are_grouped_into_digits_by_overlap_and_touch():

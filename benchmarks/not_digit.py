@@ -115,7 +115,7 @@ def main():
     for name, (pixels, blank), not_digits in rows:
         cells = []
         for recognizer in recognizers.values():
-            doubt = np.concatenate([recognizer.not_digit_of_pixels(pixels), np.ones(blank)])  # blank: no digit
+            doubt = np.concatenate([recognizer.probabilities_and_doubts(pixels)[1], np.ones(blank)])  # blank: no digit
             cells.append(" / ".join(f"{np.mean(doubt >= limit):.1%}" for limit in (0.5, NOT_SURE, NO_DIGIT)))
         name += f", {blank} blank to the preprocessing" if blank else ""
         print(f"{('caught: ' if not_digits else 'cost: ') + name:<44}" + "".join(f"{c:>26}" for c in cells), flush=True)

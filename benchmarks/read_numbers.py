@@ -191,7 +191,7 @@ def confidence_on_parts(recognizers, images, labels, count=500):
         cells = []
         for kind, recognizer in recognizers.items():
             top = recognizer.probabilities_of_pixels(pixels).max(axis=1)
-            doubt = recognizer.not_digit_of_pixels(pixels)
+            doubt = recognizer.probabilities_and_doubts(pixels)[1]
             doubted = "" if doubt is None else f" not a digit {np.mean(doubt >= 0.5):6.1%}"
             cells.append(f"{kind}: {np.median(top):6.1%} {np.mean(top >= 0.9):6.1%}{doubted}")
         print(f"  {name:<14} " + "   ".join(cells))

@@ -74,7 +74,7 @@ def test_a_head_goes_only_with_the_fixed_layers_it_was_fitted_on(recognizer, tmp
     if fixed:
         retrained = dataclasses.replace(retrained_dense, params=[(k * 1.01, b) for k, b in fixed] + dense)
         assert find_head(retrained) is None  # a network trained anew: today's answers, not a wrong head
-        assert Recognizer(retrained).not_digit_of_pixels(np.zeros((1, 28, 28))) is None
+        assert Recognizer(retrained).probabilities_and_doubts(np.zeros((1, 28, 28)))[1] is None
         # even a head file beside the weights is refused when it was made for other features
         np.savez(head_path(retrained.path), **head_arrays(recognizer.not_digit_head))
         assert find_head(retrained) is None
@@ -91,4 +91,4 @@ def test_a_broken_head_file_is_left_out_with_a_clear_error(recognizer, tmp_path)
 
 
 def test_the_tutorial_pipeline_has_no_head(recognizer):
-    assert Recognizer(recognizer.weights, framed=False).not_digit_of_pixels(np.zeros((1, 28, 28))) is None
+    assert Recognizer(recognizer.weights, framed=False).probabilities_and_doubts(np.zeros((1, 28, 28)))[1] is None

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from digitpad.i18n import _
-from digitpad.recognition.network import fixed_features, split_params
+from digitpad.recognition.network import split_params
 from digitpad.recognition.weights import open_regular_file
 
 SUFFIX = ".not-digit.npz"  # beside mnist.weights.h5: mnist.not-digit.npz
@@ -48,13 +48,6 @@ class NotDigitHead:
             x = np.maximum(x @ kernel + bias, 0.0)
         logits = (x @ out_kernel + out_bias)[:, 0]
         return 1.0 / (1.0 + np.exp(-np.clip(logits, -60, 60)))
-
-    def of_pixels(self, weights, pixels):
-        """Probability (n,) that each of pixels (n, 28, 28) is not one digit, through weights' fixed layers."""
-        if len(pixels) == 0:
-            return np.zeros(0, dtype=np.float32)
-        fixed = split_params(weights.kind, weights.params)[0]
-        return self.probabilities(fixed_features(weights.kind, fixed, pixels))
 
 
 def fixed_digest(kind, params):

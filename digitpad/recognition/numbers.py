@@ -118,7 +118,8 @@ def read_strokes(recognizer, strokes):
     if not pixels:
         return Reading(message=_("no digit found: the pad is blank"), reason=BLANK)
     pixels = np.stack(pixels)
-    return _reading(recognizer.probabilities_of_pixels(pixels), pixels, boxes, recognizer.not_digit_of_pixels(pixels))
+    probabilities, doubts = recognizer.probabilities_and_doubts(pixels)
+    return _reading(probabilities, pixels, boxes, doubts)
 
 
 def _group_pixels(recognizer, group):
@@ -135,10 +136,9 @@ def _stroke_scorer(recognizer):
             pixels = _group_pixels(recognizer, strokes)[None]
         except BlankImageError:
             return -math.inf
-        probabilities = recognizer.probabilities_of_pixels(pixels)[0]
+        probabilities, doubts = recognizer.probabilities_and_doubts(pixels)
         left, top, right, bottom = _stroke_box(strokes)
-        return _shape_score(probabilities, right - left, bottom - top, 0.0, height) + _likely_digit(
-            recognizer.not_digit_of_pixels(pixels))[0]
+        return _shape_score(probabilities[0], right - left, bottom - top, 0.0, height) + _likely_digit(doubts)[0]
     return score
 
 
@@ -277,8 +277,7 @@ def read_image(recognizer, image):
             blank.add(span)
         spans.append(span)
     pixels = np.stack(pixels)
-    probabilities = recognizer.probabilities_of_pixels(pixels)
-    doubts = recognizer.not_digit_of_pixels(pixels)
+    probabilities, doubts = recognizer.probabilities_and_doubts(pixels)
     scores = {span: _score(probs, pieces[span[0] : span[1]], height) + likely
               for span, probs, likely in zip(spans, probabilities, _likely_digit(doubts, len(spans)))}
     scores.update({span: 0.0 if span[1] - span[0] == 1 else -math.inf for span in blank})

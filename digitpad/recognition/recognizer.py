@@ -5,7 +5,7 @@ from functools import cached_property
 import numpy as np
 
 from digitpad.paths import resolve_weights
-from digitpad.recognition.network import forward
+from digitpad.recognition.network import dense_forward, fixed_features, forward, split_params
 from digitpad.recognition.not_digit import NO_DIGIT, NOT_SURE, find_head
 from digitpad.recognition.preprocess import mnist_pixels
 from digitpad.recognition.weights import read_weights
@@ -33,18 +33,18 @@ class Recognizer:
         (the head learnt framed digits)."""
         return find_head(self.weights) if self.framed else None
 
-    def not_digit_of_pixels(self, pixels):
-        """Probability (n,) that each of pixels (n, 28, 28) is not one digit; None without a head."""
-        head = self.not_digit_head
-        return None if head is None else head.of_pixels(self.weights, np.asarray(pixels, dtype=np.float32))
-
     def judge(self, image):
         """A Prediction for one image: predict()'s digit, its ten probabilities and how likely
         the picture is no digit at all (raises ImageError, BlankImageError as predict does)."""
-        pixels = self.pixels(image)[None]
-        probabilities = self.probabilities_of_pixels(pixels)[0]
-        doubt = self.not_digit_of_pixels(pixels)
-        return Prediction(*top_answer(probabilities), probabilities, None if doubt is None else float(doubt[0]))
+        probabilities, doubts = self.probabilities_and_doubts(self.pixels(image)[None])
+        return Prediction(*top_answer(probabilities[0]), probabilities[0], None if doubts is None else float(doubts[0]))
+
+    def probabilities_and_doubts(self, pixels):
+        """(probabilities_of_pixels, the probability (n,) that each is not one digit, None without
+        a head): the fixed layers run once per shift, and the head reads the unshifted ones."""
+        answers, own_features = self._answers_and_features(pixels)
+        head = self.not_digit_head
+        return answers.mean(axis=0), None if head is None else head.probabilities(own_features)
 
     def pixels(self, image):
         """What the model sees: 28x28 floats in 0..1 (raises ImageError, BlankImageError)."""
@@ -57,8 +57,15 @@ class Recognizer:
     def answers_of_pixels(self, pixels):
         """The network's answers (k, n, 10) that the probabilities average: one per SHIFTS in the
         app pipeline, the first being its own answer for the digit as framed; one in the tutorial's."""
+        return self._answers_and_features(pixels)[0]
+
+    def _answers_and_features(self, pixels):
+        """(answers_of_pixels, fixed_features of the pixels as they are, for the head)."""
+        kind = self.weights.kind
+        fixed, dense = split_params(kind, self.weights.params)
         shifts = SHIFTS if self.framed else SHIFTS[:1]
-        return np.stack([self.network_probabilities(shifted(pixels, *shift)) for shift in shifts])
+        features = [fixed_features(kind, fixed, shifted(pixels, *shift)) for shift in shifts]
+        return np.stack([dense_forward(dense, each) for each in features]), features[0]
 
     def network_probabilities(self, pixels):
         """The network's own output (n, 10) for images (n, 28, 28), as Keras computes it."""

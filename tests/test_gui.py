@@ -786,3 +786,19 @@ def test_a_corrected_digit_stays_corrected_when_another_is_chosen(app):
     assert app.answer.get() == "14" and app.number.texts() == ["1", "4"]
     draw(app.pad, [dense(s) for s in placed(DRAWN_DIGITS[0], 0.6, 220)])  # drawing again: read afresh
     assert app.answer.get() == "170"
+
+
+def test_the_not_a_digit_head_is_found_once_not_at_every_stroke(app, monkeypatch):
+    import digitpad.recognition.recognizer as recognizer_module
+
+    found = []
+    real = recognizer_module.find_head
+    monkeypatch.setattr(recognizer_module, "find_head", lambda weights: found.append(weights) or real(weights))
+    for digit in (1, 7, 0):
+        app.clear()
+        draw(app.pad, [dense(s) for s in DRAWN_DIGITS[digit]])
+        assert app.answer.get() == str(digit)
+    assert len(found) == 1  # a file read and a digest of the weights, once for these weights
+    app.framed.set(False)  # View → Framing off: another pipeline, no head
+    app.recognize()
+    assert len(found) == 1

@@ -52,6 +52,7 @@ class App:
     def __init__(self, root, weights=None):
         self.root = root
         self.recognizer = None
+        self._framed_recognizer = None  # _current_recognizer's
         self.reading = None  # what was read last (recognition.numbers.Reading), and the digit shown in the bars
         self.corrected = {}
         self.chosen = 0
@@ -292,8 +293,14 @@ class App:
         self._show_reading(reading, _("No digit found: the picture is blank"))
 
     def _current_recognizer(self):
-        """The weights in use with the framing chosen in View; None without a model."""
-        return None if self.recognizer is None else Recognizer(self.recognizer.weights, framed=self.framed.get())
+        """The weights in use with the framing chosen in View; None without a model. Kept while
+        neither changes: a Recognizer finds its not-a-digit head once (a file read and a digest)."""
+        if self.recognizer is None:
+            return None
+        kept = self._framed_recognizer
+        if kept is None or kept.weights is not self.recognizer.weights or kept.framed != self.framed.get():
+            self._framed_recognizer = Recognizer(self.recognizer.weights, framed=self.framed.get())
+        return self._framed_recognizer
 
     def _photo_read(self, result):
         """The photo (or the part chosen) was read: the answer, and the ink found, outlined."""

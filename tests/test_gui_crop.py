@@ -255,3 +255,16 @@ def test_clearing_or_opening_another_photo_hides_the_kept_correction_and_the_pho
     app.show_photo(str(two_digit_photo(tmp_path / "another.jpg")))
     wait_for_reading(app)
     assert not app.kept.winfo_ismapped()
+
+
+def test_a_photo_is_cleaned_once_for_its_reading_and_its_outline(tmp_path, monkeypatch):
+    import digitpad.recognition.numbers as numbers
+    from digitpad.gui.photo_reading import read_photo
+    from digitpad.recognition.recognizer import Recognizer
+
+    found = []
+    real = numbers.picture_ink
+    monkeypatch.setattr(numbers, "picture_ink", lambda *args: found.append(1) or real(*args))
+    result = read_photo(Recognizer.load(), str(two_digit_photo(tmp_path / "71.jpg")), None, (160, 160))
+    assert result.reading.number == "71" and len(found) == 1
+    assert np.array_equal(result.reading.ink, real(result.picture))  # the ink outlined is the ink read

@@ -7,7 +7,6 @@ from digitpad.gui.ink_outline import outlined
 from digitpad.gui.region import in_photo
 from digitpad.gui.worker import Worker
 from digitpad.recognition.images import ImageError, open_image
-from digitpad.recognition.numbers import picture_ink
 
 
 @dataclass(frozen=True)
@@ -27,7 +26,7 @@ def read_photo(recognizer, source, region, outline_size):
         return PhotoReading(None, None, region, picture)
     reading = recognizer.read(picture)
     digits = tuple(replace(digit, box=in_photo(digit.box, region)) for digit in reading.digits)
-    outline = outlined(picture, picture_ink(picture, recognizer.framed), outline_size)
+    outline = outlined(picture, reading.ink, outline_size)  # the ink the reading found, not found again
     return PhotoReading(replace(reading, digits=digits), outline, region, picture)
 
 

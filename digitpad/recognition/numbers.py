@@ -11,7 +11,7 @@ Pure numpy + Pillow + OpenCV (recognising must not import TensorFlow).
 """
 import math
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from PIL import Image
@@ -77,6 +77,8 @@ class Reading:
     digits: tuple = ()  # DigitReading, left to right
     message: str = field(default="", compare=False)  # why there is no digit, when there is none
     reason: str = field(default="", compare=False)  # the same for programs: BLANK or NOT_A_DIGIT
+    # a picture's ink mask it was read from (picture_ink, the picture's pixels); None for strokes
+    ink: object = field(default=None, compare=False, repr=False)
 
     @property
     def number(self):
@@ -254,9 +256,14 @@ def picture_ink(grey, framed=True):
 
 
 def read_image(recognizer, image):
-    """The number in a picture: a path or a PIL image (raises ImageError when it cannot be read)."""
+    """The number in a picture: a path or a PIL image (raises ImageError when it cannot be read);
+    the reading keeps the ink mask it was read from (the window outlines it)."""
     grey = open_image(image)
     mask = picture_ink(grey, recognizer.framed)
+    return replace(_read_ink(recognizer, image, grey, mask), ink=mask)
+
+
+def _read_ink(recognizer, image, grey, mask):
     if not mask.any():
         return Reading(message=_("no digit found: the image is blank"), reason=BLANK)
     pieces, height = pieces_of(mask)

@@ -137,10 +137,12 @@ def without_straight_lines(mask):
                                                              interpolation=cv2.INTER_AREA) >= 64
     small = small.astype(np.uint8)
     longest = max(size)
+    near = cv2.dilate(small, np.ones((3, 3), np.uint8))  # a turned line steps between rows
+    if not (near[0].any() or near[-1].any() or near[:, 0].any() or near[:, -1].any()):
+        return mask  # no ink at the picture's edge: no line runs off it (a drawing on a pad, mostly)
     found = cv2.HoughLines(small, 1, np.pi / 360, int(MIN_LINE_PART * longest))
     if found is None:
         return mask
-    near = cv2.dilate(small, np.ones((3, 3), np.uint8))  # a turned line steps between rows
     steps = np.arange(-longest * 1.5, longest * 1.5, 0.5)
     erase = np.zeros_like(small)
     for rho, theta in found[:LINES_TRIED, 0]:

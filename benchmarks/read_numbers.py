@@ -140,8 +140,9 @@ def reading(recognizer, source):
         return ""
 
 
-def table(title, recognizers, make, per_length, lengths=LENGTHS):
-    """Rows per length (and all lengths) per network; `make(length, rng)` gives (source, label)."""
+def table(title, recognizers, make, per_length, lengths=LENGTHS, failures=None):
+    """Rows per length (and all lengths) per network; `make(length, rng)` gives (source, label).
+    `failures`, a folder: each picture read wrong is saved there, named by what was read."""
     print(f"\n{title}")
     print(f"{'digits':>6} " + "  ".join(f"{kind + ': string   digit   count':>30}" for kind in recognizers))
     totals = {kind: Tally() for kind in recognizers}
@@ -151,10 +152,13 @@ def table(title, recognizers, make, per_length, lengths=LENGTHS):
         cells = []
         for kind, recognizer in recognizers.items():
             tally = Tally()
-            for source, label in samples:
+            for number, (source, label) in enumerate(samples):
                 read = reading(recognizer, source)
                 tally.add(label, read)
                 totals[kind].add(label, read)
+                if failures is not None and read != label and isinstance(source, Image.Image):
+                    name = f"{title.split(' (')[0].replace(' ', '-').replace(',', '')}-{kind}-{length}-{number}"
+                    source.save(Path(failures) / f"{name}-{label}-read-{read or 'none'}.png")
             cells.append(f"{tally.row():>30}")
         print(f"{length:>6} " + "  ".join(cells), flush=True)
     print(f"{'all':>6} " + "  ".join(f"{totals[kind].row():>30}" for kind in recognizers), flush=True)
@@ -276,6 +280,8 @@ def main():
     parser.add_argument("--models", default="mlp,cnn")
     parser.add_argument("--every", type=int, default=10, help="lone digits: every Nth pendigits drawing")
     parser.add_argument("--only", help="comma-separated parts: pad,images,photos,mnist,parts,lone,real,speed")
+    parser.add_argument("--lengths", help="comma-separated lengths of the numbers (default 2-8)")
+    parser.add_argument("--save-failures", metavar="FOLDER", help="save each picture read wrong there")
     args = parser.parse_args()
     require_shared()
     parts = set(args.only.split(",")) if args.only else {"pad", "images", "photos", "mnist", "parts", "lone", "real", "speed"}
@@ -284,6 +290,10 @@ def main():
     by_writer = writers_digits(renderer)
     _, (mnist_images, mnist_labels) = load_mnist(SHARED / "data" / "mnist")
     n = args.per_length
+    lengths = [int(length) for length in args.lengths.split(",")] if args.lengths else LENGTHS
+    failures = args.save_failures
+    if failures:
+        Path(failures).mkdir(parents=True, exist_ok=True)
 
     def pad(gaps):
         return lambda length, rng: number_strokes(by_writer, length, rng, rng.uniform(60, 200), GAPS[gaps])
@@ -305,15 +315,15 @@ def main():
 
     print("columns: string accuracy, digit accuracy, count wrong")
     if "pad" in parts:
-        table("pad (pendigits strokes, gaps -0.15..0.6 of the height)", recognizers, pad("any gap"), n)
+        table("pad (pendigits strokes, gaps -0.15..0.6 of the height)", recognizers, pad("any gap"), n, lengths)
         table("pad, digits apart (gaps 0.15..0.6)", recognizers, pad("apart"), n, lengths=[4])
     if "images" in parts:
-        table("images, digits apart (gaps 0.15..0.6)", recognizers, image("apart"), n)
-        table("images, touching or overlapping (gaps -0.15..-0.02)", recognizers, image("touching"), n)
+        table("images, digits apart (gaps 0.15..0.6)", recognizers, image("apart"), n, lengths, failures)
+        table("images, touching or overlapping (gaps -0.15..-0.02)", recognizers, image("touching"), n, lengths, failures)
     if "photos" in parts:
-        table("photos of pendigits numbers (any gap; light, noise, blur, JPEG, desk)", recognizers, photo, n)
+        table("photos of pendigits numbers (any gap; light, noise, blur, JPEG, desk)", recognizers, photo, n, lengths, failures)
     if "mnist" in parts:
-        table("MNIST test digits pasted into photos (any gap)", recognizers, mnist_photo, n)
+        table("MNIST test digits pasted into photos (any gap)", recognizers, mnist_photo, n, lengths, failures)
     if "parts" in parts:
         confidence_on_parts(recognizers, mnist_images, mnist_labels)
     if "lone" in parts:

@@ -17,6 +17,7 @@ import numpy as np
 from PIL import Image
 
 from digitpad.i18n import _
+from digitpad.recognition.cuts import candidate_cuts, strokes_crossed
 from digitpad.recognition.images import BlankImageError, open_image
 from digitpad.recognition.not_digit import NO_DIGIT
 from digitpad.recognition.preprocess import INK_THRESHOLD, frame, ink_mask, tutorial_pixels
@@ -32,10 +33,13 @@ WELL_INSIDE = 0.9  # overlapping this much, strokes are one digit even when they
 # Pictures. Sizes are shares of the line's height (the height of its tall parts).
 SPECK = 0.08  # parts smaller than this every way are dirt, not ink of a digit
 SPLIT_WIDTH = 0.9  # parts wider than this may hold several touching digits
-MIN_PIECE = 0.1  # a cut leaves at least this much on either side (a 1 is narrow)
-CUT_SPACING = 0.15  # candidate cuts are at least this far apart
-CUT_REACH = 0.25  # a cut may drift this far sideways from where it starts (slanted digits)
-CUT_BEND = 0.3  # ink-pixels' worth of cost for each sideways step: cuts run straight unless ink is in the way
+# Narrower parts are cut too when the network doubts they are one digit (a 1 touching a 6 is
+# narrower than a lone 0): at least this wide (two 1s side by side) and this doubt. Cutting
+# only adds choices (the whole part stays one), so the doubt is low: the two-layer network's
+# head gives some touching pairs 0.2-0.5. Such a part is cut only into digits the head is
+# surer of than that (the long flag of a lone 1 or the bar of a 4, cut off, may read as a 1;
+# at even odds, digits apart were cut: 2 of 25 pairs more read wrong).
+MIN_SPLIT, SPLIT_DOUBT = 0.25, 0.2
 MAX_PIECES = 8  # a digit is made of at most this many pieces
 MAX_DIGIT_WIDTH = 1.6  # no digit is wider than this
 # Priors, in nats (log-probabilities): a group narrower or wider than the digit read (MIN_ASPECT,
@@ -235,6 +239,7 @@ class _Piece:
     left: int
     mask: np.ndarray  # boolean, the piece's bounding box
     crossings: int = 0  # strokes the cut along its left side went through (0: not cut there)
+    doubted_part: int | None = None  # a part cut only because the network doubted it: its number
 
     @property
     def bottom(self):
@@ -266,28 +271,34 @@ def read_image(recognizer, image):
 def _read_ink(recognizer, image, grey, mask):
     if not mask.any():
         return Reading(message=_("no digit found: the image is blank"), reason=BLANK)
-    pieces, height = pieces_of(mask)
+    known = {}  # id of a part -> its input, probabilities and doubt, from the test for splitting it
+
+    def doubted(parts):
+        inputs, probabilities, doubts = _inputs_of(recognizer, grey, [[part] for part in parts])
+        known.update((id(part), row) for part, row in zip(parts, zip(inputs, probabilities, doubts)))
+        return doubts
+
+    pieces, height = pieces_of(mask, doubted)
     if not pieces:
         return Reading(message=_("no digit found: the image is blank"), reason=BLANK)
     whole = (0, len(pieces))
-    pixels, spans, blank = [], [], set()
-    for span in _candidate_digits(pieces, height):
-        try:
-            if span == whole:  # the picture as one digit, exactly as a lone digit is recognised
-                pixels.append(recognizer.pixels(grey))
-            elif recognizer.framed:
-                pixels.append(frame(_joined(pieces[span[0] : span[1]])[2]))
-            else:
-                pixels.append(_tutorial_crop(grey, _joined(pieces[span[0] : span[1]])))
-        except BlankImageError:  # too little ink to be a digit: a piece alone is left out at no cost
-            pixels.append(np.zeros((28, 28), dtype=np.float32))
-            blank.add(span)
-        spans.append(span)
-    pixels = np.stack(pixels)
-    probabilities, doubts = recognizer.probabilities_and_doubts(pixels)
+    spans = _candidate_digits(pieces, height)
+    # a part left whole was read by the test for splitting it; the others are read now, together
+    unknown = [span for span in spans if not (span[1] - span[0] == 1 and id(pieces[span[0]]) in known and span != whole)]
+    inputs, probabilities, doubts = _inputs_of(recognizer, grey, [pieces[first:end] for first, end in unknown],
+                                               whole=unknown.index(whole) if whole in unknown else None)
+    read_now = {span: row for span, row in zip(unknown, zip(inputs, probabilities, doubts))}
+    rows = [read_now[span] if span in read_now else known[id(pieces[span[0]])] for span in spans]
+    pixels = np.stack([row[0] for row in rows])
+    probabilities = np.stack([row[1] for row in rows])
+    doubts = None if recognizer.not_digit_head is None else np.array([row[2] for row in rows])
+    blank = {span for span, row in zip(spans, rows) if not row[0].any()}
     scores = {span: _score(probs, pieces[span[0] : span[1]], height) + likely
               for span, probs, likely in zip(spans, probabilities, _likely_digit(doubts, len(spans)))}
     scores.update({span: 0.0 if span[1] - span[0] == 1 else -math.inf for span in blank})
+    if doubts is not None:  # a narrow part is cut only into digits the head believes in
+        scores.update({span: -math.inf for span, doubt in zip(spans, doubts)
+                       if doubt >= SPLIT_DOUBT and _is_fragment(pieces, span)})
     index = {span: i for i, span in enumerate(spans)}
     cut_costs = [CUT_COST * piece.crossings for piece in pieces]
     path = [span for span in best_path(scores, len(pieces), cut_costs) if span not in blank]
@@ -314,11 +325,13 @@ def _read_ink(recognizer, image, grey, mask):
     return _reading(probabilities[chosen], pixels[chosen], boxes, None if doubts is None else doubts[chosen])
 
 
-def pieces_of(mask):
+def pieces_of(mask, doubted=None):
     """The picture's ink as pieces ordered left to right, and the line's height in pixels.
 
-    Connected parts, less specks; a part wider than SPLIT_WIDTH times the height is cut where
-    digits may touch.
+    Connected parts, less specks; a part is cut where digits may touch (cuts.candidate_cuts)
+    when it is wider than SPLIT_WIDTH times the height, or, given `doubted` (a function of
+    a list of parts, see _doubted_parts), when it is at least MIN_SPLIT wide and the network
+    doubts it is one digit: two narrow digits touching are no wider than one wide digit.
     """
     import cv2  # (imported when a picture is read: the window starts without it)
 
@@ -326,33 +339,40 @@ def pieces_of(mask):
     boxes = [(top, left, top + box_h, left + box_w) for left, top, box_w, box_h, _area in stats[1:count]]
     heights = np.array([bottom - top for top, _left, bottom, _right in boxes])
     height = float(np.median(heights[heights >= 0.5 * heights.max()]))
-    pieces = []
+    parts = []
     for index, (top, left, bottom, right) in enumerate(boxes, start=1):
-        if max(bottom - top, right - left) < SPECK * height:
-            continue
-        part = _Piece(top, left, labels[top:bottom, left:right] == index)
-        if right - left > SPLIT_WIDTH * height:
+        if max(bottom - top, right - left) >= SPECK * height:
+            parts.append(_Piece(top, left, labels[top:bottom, left:right] == index))
+    wide = [part.mask.shape[1] > SPLIT_WIDTH * height for part in parts]
+    unsure = [part for part, is_wide in zip(parts, wide) if not is_wide and part.mask.shape[1] >= MIN_SPLIT * height]
+    unsure = set(map(id, _doubted_parts(unsure, doubted)))
+    pieces = []
+    for number, (part, is_wide) in enumerate(zip(parts, wide)):
+        if is_wide:
             pieces += cut(part, height)
+        elif id(part) in unsure:
+            pieces += [replace(piece, doubted_part=number) for piece in cut(part, height)]
         else:
             pieces.append(part)
     return sorted(pieces, key=lambda piece: piece.centre), height
 
 
+def _doubted_parts(parts, doubted):
+    if not parts or doubted is None:
+        return []
+    return [part for part, doubt in zip(parts, doubted(parts)) if doubt >= SPLIT_DOUBT]
+
+
 def cut(part, height):
-    """A part cut into pieces along each candidate cut: paths from top to bottom through the
-    least ink, starting at the valleys of its ink's column counts."""
+    """A part cut into pieces along each candidate cut (cuts.candidate_cuts)."""
     mask = part.mask
     rows, width = mask.shape
-    starts = _cut_starts(mask, height)
-    if not starts:
+    paths = candidate_cuts(mask, height)
+    if not paths:
         return [part]
-    reach = max(1, round(CUT_REACH * height))
-    paths = [_least_ink_path(mask, start, reach) for start in starts]
-    for earlier, later in zip(paths[:-1], paths[1:]):
-        np.maximum(later, earlier, out=later)  # cuts do not cross
     columns = np.arange(width)[None, :]
     bounds = [np.zeros(rows, dtype=int)] + paths + [np.full(rows, width)]
-    crossings = [0] + [_strokes_crossed(mask, path) for path in paths]
+    crossings = [0] + [strokes_crossed(mask, path) for path in paths]
     pieces = []
     for left_bound, right_bound, crossed in zip(bounds[:-1], bounds[1:], crossings):
         inside = mask & (columns >= left_bound[:, None]) & (columns < right_bound[:, None])
@@ -362,58 +382,6 @@ def cut(part, height):
             box = inside[top : ys.max() + 1, left : xs.max() + 1]
             pieces.append(_Piece(part.top + top, part.left + left, box, crossed if pieces else 0))
     return pieces
-
-
-def _strokes_crossed(mask, path):
-    """How many strokes a cut goes through: the runs of ink along it."""
-    along = mask[np.arange(mask.shape[0]), np.minimum(path, mask.shape[1] - 1)]
-    return int(np.count_nonzero(along[1:] & ~along[:-1]) + along[0])
-
-
-def _cut_starts(mask, height):
-    """Columns where a cut may start: the valleys of the column counts of ink, deepest first
-    chosen, at least CUT_SPACING apart and MIN_PIECE from the ends, left to right."""
-    width = mask.shape[1]
-    counts = mask.sum(axis=0).astype(np.float64)
-    smooth = max(1, round(0.03 * height))
-    counts = np.convolve(counts, np.ones(2 * smooth + 1) / (2 * smooth + 1), mode="same")
-    margin = max(1, round(MIN_PIECE * height))
-    inner = np.arange(margin, width - margin)
-    if inner.size == 0:
-        return []
-    left, middle, right = counts[inner - 1], counts[inner], counts[np.minimum(inner + 1, width - 1)]
-    valleys = inner[(middle <= left) & (middle <= right)]
-    spacing = CUT_SPACING * height
-    chosen = []
-    for column in valleys[np.argsort(counts[valleys], kind="stable")]:
-        if all(abs(column - other) >= spacing for other in chosen):
-            chosen.append(int(column))
-    return sorted(chosen)
-
-
-def _least_ink_path(mask, start, reach):
-    """For each row, the column of a path from top to bottom through the least ink, at most
-    `reach` columns from `start`, moving at most one column per row (dynamic programming)."""
-    rows, width = mask.shape
-    low, high = max(0, start - reach), min(width, start + reach + 1)
-    ink = mask[:, low:high].astype(np.float64)
-    columns = high - low
-    cost = ink[0] + CUT_BEND * np.abs(np.arange(low, high) - start)  # starting off the valley costs too
-    moves = np.zeros((rows, columns), dtype=np.int8)
-    for row in range(1, rows):
-        stay = cost
-        from_left = np.concatenate([[np.inf], cost[:-1]]) + CUT_BEND
-        from_right = np.concatenate([cost[1:], [np.inf]]) + CUT_BEND
-        options = np.stack([from_left, stay, from_right])
-        choice = options.argmin(axis=0)
-        moves[row] = choice - 1  # -1: came from the left, 0: from above, 1: from the right
-        cost = options[choice, np.arange(columns)] + ink[row]
-    path = np.empty(rows, dtype=int)
-    column = int(cost.argmin())
-    for row in range(rows - 1, -1, -1):
-        path[row] = column
-        column += int(moves[row, column])
-    return path + low
 
 
 def _candidate_digits(pieces, height):
@@ -427,6 +395,38 @@ def _candidate_digits(pieces, height):
                 break
             spans.add((first, end))
     return sorted(spans)
+
+
+def _is_fragment(pieces, span):
+    """Whether the span is some but not all of the pieces of a part cut because it was doubted."""
+    parts = {piece.doubted_part for piece in pieces[span[0] : span[1]]}
+    if len(parts) != 1 or None in parts:
+        return False
+    return span[1] - span[0] < sum(piece.doubted_part in parts for piece in pieces)
+
+
+def _group_input(recognizer, grey, pieces):
+    """The 28x28 input of pieces read as one digit (raises BlankImageError)."""
+    if recognizer.framed:
+        return frame(_joined(pieces)[2])
+    return _tutorial_crop(grey, _joined(pieces))
+
+
+def _inputs_of(recognizer, grey, groups, whole=None):
+    """(inputs, probabilities, doubts) of groups of pieces read as one digit each; an input
+    with too little ink to be a digit is all zeros; a doubt is 0 when there is no head. The
+    group at index `whole` is the whole picture, read exactly as a lone digit is."""
+    if not groups:
+        return np.zeros((0, 28, 28), dtype=np.float32), np.zeros((0, 10)), np.zeros(0)
+    inputs = []
+    for index, pieces in enumerate(groups):
+        try:
+            inputs.append(recognizer.pixels(grey) if index == whole else _group_input(recognizer, grey, pieces))
+        except BlankImageError:  # too little ink to be a digit: a piece alone is left out at no cost
+            inputs.append(np.zeros((28, 28), dtype=np.float32))
+    inputs = np.stack(inputs)
+    probabilities, doubts = recognizer.probabilities_and_doubts(inputs)
+    return inputs, probabilities, np.zeros(len(groups)) if doubts is None else doubts
 
 
 def _joined(pieces):

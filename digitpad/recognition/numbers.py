@@ -38,7 +38,9 @@ SPLIT_WIDTH = 0.9  # parts wider than this may hold several touching digits
 # only adds choices (the whole part stays one), so the doubt is low: the two-layer network's
 # head gives some touching pairs 0.2-0.5. Such a part is cut only into digits the head is
 # surer of than that (the long flag of a lone 1 or the bar of a 4, cut off, may read as a 1;
-# at even odds, digits apart were cut: 2 of 25 pairs more read wrong).
+# at even odds, digits apart were cut: 2 of 25 pairs more read wrong), unless it is surely no
+# one digit (NO_DIGIT: it would be left out whole); and into digits side by side, each at
+# least LOW tall (a 1's flag cut off is lower).
 MIN_SPLIT, SPLIT_DOUBT = 0.25, 0.2
 MAX_PIECES = 8  # a digit is made of at most this many pieces
 MAX_DIGIT_WIDTH = 1.6  # no digit is wider than this
@@ -296,9 +298,9 @@ def _read_ink(recognizer, image, grey, mask):
     scores = {span: _score(probs, pieces[span[0] : span[1]], height) + likely
               for span, probs, likely in zip(spans, probabilities, _likely_digit(doubts, len(spans)))}
     scores.update({span: 0.0 if span[1] - span[0] == 1 else -math.inf for span in blank})
-    if doubts is not None:  # a narrow part is cut only into digits the head believes in
-        scores.update({span: -math.inf for span, doubt in zip(spans, doubts)
-                       if doubt >= SPLIT_DOUBT and _is_fragment(pieces, span)})
+    if doubts is not None:  # a narrow part is cut only into digits the head believes in, side by side
+        scores.update({span: -math.inf for span, doubt in zip(spans, doubts) if _is_fragment(pieces, span) and (
+            doubt >= SPLIT_DOUBT or _joined(pieces[span[0] : span[1]])[2].shape[0] < LOW * height)})
     index = {span: i for i, span in enumerate(spans)}
     cut_costs = [CUT_COST * piece.crossings for piece in pieces]
     path = [span for span in best_path(scores, len(pieces), cut_costs) if span not in blank]
@@ -330,7 +332,7 @@ def pieces_of(mask, doubted=None):
 
     Connected parts, less specks; a part is cut where digits may touch (cuts.candidate_cuts)
     when it is wider than SPLIT_WIDTH times the height, or, given `doubted` (a function of
-    a list of parts, see _doubted_parts), when it is at least MIN_SPLIT wide and the network
+    a list of parts, giving their not-a-digit probabilities), when it is at least MIN_SPLIT wide and the network
     doubts it is one digit: two narrow digits touching are no wider than one wide digit.
     """
     import cv2  # (imported when a picture is read: the window starts without it)
@@ -345,22 +347,23 @@ def pieces_of(mask, doubted=None):
             parts.append(_Piece(top, left, labels[top:bottom, left:right] == index))
     wide = [part.mask.shape[1] > SPLIT_WIDTH * height for part in parts]
     unsure = [part for part, is_wide in zip(parts, wide) if not is_wide and part.mask.shape[1] >= MIN_SPLIT * height]
-    unsure = set(map(id, _doubted_parts(unsure, doubted)))
+    doubts = _doubts_of(unsure, doubted)
     pieces = []
     for number, (part, is_wide) in enumerate(zip(parts, wide)):
-        if is_wide:
+        if is_wide or doubts.get(id(part), 0.0) >= NO_DIGIT:  # surely not one digit: cut as a wide part is
             pieces += cut(part, height)
-        elif id(part) in unsure:
+        elif doubts.get(id(part), 0.0) >= SPLIT_DOUBT:
             pieces += [replace(piece, doubted_part=number) for piece in cut(part, height)]
         else:
             pieces.append(part)
     return sorted(pieces, key=lambda piece: piece.centre), height
 
 
-def _doubted_parts(parts, doubted):
+def _doubts_of(parts, doubted):
+    """{id of a part: the network's doubt that it is one digit}, by `doubted`."""
     if not parts or doubted is None:
-        return []
-    return [part for part, doubt in zip(parts, doubted(parts)) if doubt >= SPLIT_DOUBT]
+        return {}
+    return {id(part): float(doubt) for part, doubt in zip(parts, doubted(parts))}
 
 
 def cut(part, height):

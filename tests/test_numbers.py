@@ -143,3 +143,58 @@ def test_strokes_that_are_not_points_are_a_clear_error_and_nan_points_no_ink(rec
     with pytest.raises(ValueError, match="lists of \\(x, y\\) points"):
         recognizer.read([[None]])
     assert recognizer.read([[(float("nan"), 1.0), (float("inf"), 3.0)]]).number == ""
+
+
+# -- pictures: touching digits
+
+def _moved(strokes, dx):
+    return [[(x + dx, y) for x, y in stroke] for stroke in strokes]
+
+
+ZERO, ONE = DRAWN_DIGITS[0], DRAWN_DIGITS[1]
+TWO_ZEROS = ZERO + _moved(ZERO, 148)  # the second 0's left side lies on the first's right side
+FOUR_TOUCHING_ZERO = FOUR + _moved(ZERO, 40)  # the 4's bar runs into the 0
+
+
+def _one_part(image):
+    import cv2
+
+    return cv2.connectedComponents((np.asarray(image) < 128).astype(np.uint8))[0] == 2
+
+
+@pytest.mark.parametrize("strokes, number", [(TWO_ZEROS, "00"), (FOUR_TOUCHING_ZERO, "40")])
+def test_touching_digits_are_cut_at_their_joint(recognizer, strokes, number):
+    # where two loops meet the ink is thickest: no valley of the column counts is there, but the
+    # outlines dip from above and rise from below, and a drop-fall path follows them in
+    image = drawn(_moved(strokes, 40), size=(420, 280), pen=20)
+    assert _one_part(image)
+    assert recognizer.read(image).number == number
+
+
+def test_a_cut_candidate_runs_through_the_joint_of_two_zeros():
+    from digitpad.recognition.cuts import candidate_cuts
+
+    mask = np.asarray(drawn(_moved(TWO_ZEROS, 40), size=(420, 280), pen=20)) < 128
+    rows, columns = np.nonzero(mask.any(axis=1))[0], np.nonzero(mask.any(axis=0))[0]
+    part = mask[rows[0] : rows[-1] + 1, columns[0] : columns[-1] + 1]
+    joint = 40 + 215 - columns[0]  # the first 0's right side, in the part's columns
+    middle = part.shape[0] // 2
+    paths = candidate_cuts(part, part.shape[0])
+    assert any(abs(path[middle] - joint) <= 10 and abs(path[5] - joint) <= 25 for path in paths)
+
+
+def test_a_pair_narrower_than_a_wide_digit_is_cut_when_the_head_doubts_it():
+    from digitpad.recognition.numbers import SPLIT_WIDTH
+    from digitpad.recognition.recognizer import Recognizer
+
+    recognizer = Recognizer.load(kind="cnn")  # (the two-layer network's head is not sure this pair is no digit)
+    image = drawn(_moved(ONE + _moved(ZERO, 75), -40), size=(300, 280), pen=20)  # a 1 touching a 0
+    assert _one_part(image)
+    ys, xs = np.nonzero(np.asarray(image) < 128)
+    assert np.ptp(xs) < SPLIT_WIDTH * np.ptp(ys)  # not wide enough to be cut for its width
+    assert recognizer.read(image).number == "10"
+
+
+def test_a_lone_one_with_a_long_flag_is_not_cut_into_two_ones(recognizer):
+    image = drawn([[(60, 120), (150, 40), (150, 240)]], size=(280, 280), pen=20)
+    assert recognizer.read(image).number == str(recognizer.predict(image)[0])

@@ -273,24 +273,18 @@ def read_image(recognizer, image):
 def _read_ink(recognizer, image, grey, mask):
     if not mask.any():
         return Reading(message=_("no digit found: the image is blank"), reason=BLANK)
-    known = {}  # id of a part -> its input, probabilities and doubt, from the test for splitting it
-
-    def doubted(parts):
-        inputs, probabilities, doubts = _inputs_of(recognizer, grey, [[part] for part in parts])
-        known.update((id(part), row) for part, row in zip(parts, zip(inputs, probabilities, doubts)))
-        return doubts
-
-    pieces, height = pieces_of(mask, doubted)
-    if not pieces:
+    parts, height = parts_of(mask)
+    if not parts:
         return Reading(message=_("no digit found: the image is blank"), reason=BLANK)
+    # every grouping of the parts is read at once, then the parts are cut; only the groupings
+    # with cut pieces are read again, together
+    read_before = _read_groups(recognizer, grey, parts, _candidate_digits(parts, height), {})
+    pieces = _cut_parts(parts, height, [read_before[(id(part),)][2] for part in parts])
     whole = (0, len(pieces))
+    read_before[tuple(map(id, pieces))] = read_before[tuple(map(id, parts))]  # the whole picture, either way
     spans = _candidate_digits(pieces, height)
-    # a part left whole was read by the test for splitting it; the others are read now, together
-    unknown = [span for span in spans if not (span[1] - span[0] == 1 and id(pieces[span[0]]) in known and span != whole)]
-    inputs, probabilities, doubts = _inputs_of(recognizer, grey, [pieces[first:end] for first, end in unknown],
-                                               whole=unknown.index(whole) if whole in unknown else None)
-    read_now = {span: row for span, row in zip(unknown, zip(inputs, probabilities, doubts))}
-    rows = [read_now[span] if span in read_now else known[id(pieces[span[0]])] for span in spans]
+    known = _read_groups(recognizer, grey, pieces, spans, read_before)
+    rows = [known[tuple(map(id, pieces[first:end]))] for first, end in spans]
     pixels = np.stack([row[0] for row in rows])
     probabilities = np.stack([row[1] for row in rows])
     doubts = None if recognizer.not_digit_head is None else np.array([row[2] for row in rows])
@@ -327,14 +321,9 @@ def _read_ink(recognizer, image, grey, mask):
     return _reading(probabilities[chosen], pixels[chosen], boxes, None if doubts is None else doubts[chosen])
 
 
-def pieces_of(mask, doubted=None):
-    """The picture's ink as pieces ordered left to right, and the line's height in pixels.
-
-    Connected parts, less specks; a part is cut where digits may touch (cuts.candidate_cuts)
-    when it is wider than SPLIT_WIDTH times the height, or, given `doubted` (a function of
-    a list of parts, giving their not-a-digit probabilities), when it is at least MIN_SPLIT wide and the network
-    doubts it is one digit: two narrow digits touching are no wider than one wide digit.
-    """
+def parts_of(mask):
+    """The picture's connected parts of ink, less specks, ordered left to right, and the line's
+    height in pixels (that of its tall parts)."""
     import cv2  # (imported when a picture is read: the window starts without it)
 
     count, labels, stats, _centroids = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
@@ -345,25 +334,32 @@ def pieces_of(mask, doubted=None):
     for index, (top, left, bottom, right) in enumerate(boxes, start=1):
         if max(bottom - top, right - left) >= SPECK * height:
             parts.append(_Piece(top, left, labels[top:bottom, left:right] == index))
-    wide = [part.mask.shape[1] > SPLIT_WIDTH * height for part in parts]
-    unsure = [part for part, is_wide in zip(parts, wide) if not is_wide and part.mask.shape[1] >= MIN_SPLIT * height]
-    doubts = _doubts_of(unsure, doubted)
+    return sorted(parts, key=lambda part: part.centre), height
+
+
+def pieces_of(mask, doubts=None):
+    """The picture's ink as pieces ordered left to right, and the line's height in pixels.
+
+    Its parts (parts_of), each cut where digits may touch (cuts.candidate_cuts) when it is
+    wider than SPLIT_WIDTH times the height; or, given `doubts` (a function of the parts
+    giving each one's not-a-digit probability), when it is at least MIN_SPLIT wide and the
+    network doubts it is one digit: two narrow digits touching are no wider than one wide digit.
+    """
+    parts, height = parts_of(mask)
+    return _cut_parts(parts, height, doubts(parts) if doubts else np.zeros(len(parts))), height
+
+
+def _cut_parts(parts, height, doubts):
     pieces = []
-    for number, (part, is_wide) in enumerate(zip(parts, wide)):
-        if is_wide or doubts.get(id(part), 0.0) >= NO_DIGIT:  # surely not one digit: cut as a wide part is
-            pieces += cut(part, height)
-        elif doubts.get(id(part), 0.0) >= SPLIT_DOUBT:
+    for number, (part, doubt) in enumerate(zip(parts, doubts)):
+        width = part.mask.shape[1]
+        if width > SPLIT_WIDTH * height or (width >= MIN_SPLIT * height and doubt >= NO_DIGIT):
+            pieces += cut(part, height)  # (surely not one digit: cut as a wide part is)
+        elif width >= MIN_SPLIT * height and doubt >= SPLIT_DOUBT:
             pieces += [replace(piece, doubted_part=number) for piece in cut(part, height)]
         else:
             pieces.append(part)
-    return sorted(pieces, key=lambda piece: piece.centre), height
-
-
-def _doubts_of(parts, doubted):
-    """{id of a part: the network's doubt that it is one digit}, by `doubted`."""
-    if not parts or doubted is None:
-        return {}
-    return {id(part): float(doubt) for part, doubt in zip(parts, doubted(parts))}
+    return sorted(pieces, key=lambda piece: piece.centre)
 
 
 def cut(part, height):
@@ -415,21 +411,30 @@ def _group_input(recognizer, grey, pieces):
     return _tutorial_crop(grey, _joined(pieces))
 
 
-def _inputs_of(recognizer, grey, groups, whole=None):
-    """(inputs, probabilities, doubts) of groups of pieces read as one digit each; an input
-    with too little ink to be a digit is all zeros; a doubt is 0 when there is no head. The
-    group at index `whole` is the whole picture, read exactly as a lone digit is."""
-    if not groups:
-        return np.zeros((0, 28, 28), dtype=np.float32), np.zeros((0, 10)), np.zeros(0)
+def _read_groups(recognizer, grey, pieces, spans, known):
+    """{ids of the pieces of a group: (input, probabilities, doubt)} for the spans of pieces
+    read as one digit each, with `known` (those read already); an input with too little ink
+    to be a digit is all zeros; a doubt is 0 when there is no head. The span of all pieces is
+    the whole picture, read exactly as a lone digit is."""
+    known = dict(known)
+    groups = [tuple(map(id, pieces[first:end])) for first, end in spans]
+    todo = [(span, group) for span, group in zip(spans, groups) if group not in known]
+    if not todo:
+        return known
     inputs = []
-    for index, pieces in enumerate(groups):
+    for (first, end), _group in todo:
         try:
-            inputs.append(recognizer.pixels(grey) if index == whole else _group_input(recognizer, grey, pieces))
+            if (first, end) == (0, len(pieces)):
+                inputs.append(recognizer.pixels(grey))
+            else:
+                inputs.append(_group_input(recognizer, grey, pieces[first:end]))
         except BlankImageError:  # too little ink to be a digit: a piece alone is left out at no cost
             inputs.append(np.zeros((28, 28), dtype=np.float32))
     inputs = np.stack(inputs)
     probabilities, doubts = recognizer.probabilities_and_doubts(inputs)
-    return inputs, probabilities, np.zeros(len(groups)) if doubts is None else doubts
+    doubts = np.zeros(len(todo)) if doubts is None else doubts
+    known.update((group, row) for (_span, group), row in zip(todo, zip(inputs, probabilities, doubts)))
+    return known
 
 
 def _joined(pieces):

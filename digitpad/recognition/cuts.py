@@ -39,9 +39,12 @@ def candidate_cuts(mask, height):
     if width <= 2 * margin:
         return []
     reach = max(1, round(CUT_REACH * height))
-    paths = [_least_ink_path(mask, start, reach) for start in _valleys(mask, height)]
+    valleys = _valleys(mask, height)
+    paths = [_least_ink_path(mask, start, reach) for start in valleys]
     upper, lower = _notches(mask, height, from_top=True), _notches(mask, height, from_top=False)
-    paths += [_least_ink_path(mask, start, reach) for _row, start in upper + lower]
+    # (a notch near a valley: the valley's path is the same)
+    paths += [_least_ink_path(mask, start, reach) for _row, start in upper + lower
+              if all(abs(start - valley) >= CUT_SPACING * height for valley in valleys)]
     paths += [_straight(rows, top, bottom) for top in upper for bottom in lower if abs(top[1] - bottom[1]) <= reach]
     for _row, start in upper:
         paths += [_drop_fall(mask, start, prefer_left, reach) for prefer_left in (True, False)]

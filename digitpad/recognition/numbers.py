@@ -32,7 +32,10 @@ WELL_INSIDE = 0.9  # overlapping this much, strokes are one digit even when they
 
 # Pictures. Sizes are shares of the line's height (the height of its tall parts).
 SPECK = 0.08  # parts smaller than this every way are dirt, not ink of a digit
-SPLIT_WIDTH = 0.9  # parts wider than this may hold several touching digits
+# Parts wider than this may hold several touching digits: they are cut unless the network's
+# head is sure they are one digit (doubt below SPLIT_DOUBT: wide 0s need no cuts, each cut
+# adds groupings to read), and always when wider than any digit (MAX_DIGIT_WIDTH).
+SPLIT_WIDTH = 0.9
 # Narrower parts are cut too when the network doubts they are one digit (a 1 touching a 6 is
 # narrower than a lone 0): at least this wide (two 1s side by side) and this doubt. Cutting
 # only adds choices (the whole part stays one), so the doubt is low: the two-layer network's
@@ -282,7 +285,9 @@ def _read_ink(recognizer, image, grey, mask):
     pieces = _cut_parts(parts, height, [read_before[(id(part),)][2] for part in parts])
     whole = (0, len(pieces))
     read_before[tuple(map(id, pieces))] = read_before[tuple(map(id, parts))]  # the whole picture, either way
-    spans = _candidate_digits(pieces, height)
+    # (a doubted part is cut only into digits side by side, each at least LOW tall: see below)
+    spans = [span for span in _candidate_digits(pieces, height) if span[1] - span[0] == 1 or not (
+        _is_fragment(pieces, span) and _joined(pieces[span[0] : span[1]])[2].shape[0] < LOW * height)]
     known = _read_groups(recognizer, grey, pieces, spans, read_before)
     rows = [known[tuple(map(id, pieces[first:end]))] for first, end in spans]
     pixels = np.stack([row[0] for row in rows])
@@ -353,7 +358,8 @@ def _cut_parts(parts, height, doubts):
     pieces = []
     for number, (part, doubt) in enumerate(zip(parts, doubts)):
         width = part.mask.shape[1]
-        if width > SPLIT_WIDTH * height or (width >= MIN_SPLIT * height and doubt >= NO_DIGIT):
+        if width > MAX_DIGIT_WIDTH * height or (width > SPLIT_WIDTH * height and doubt >= SPLIT_DOUBT) or (
+                width >= MIN_SPLIT * height and doubt >= NO_DIGIT):
             pieces += cut(part, height)  # (surely not one digit: cut as a wide part is)
         elif width >= MIN_SPLIT * height and doubt >= SPLIT_DOUBT:
             pieces += [replace(piece, doubted_part=number) for piece in cut(part, height)]

@@ -294,15 +294,25 @@ def _read_ink(recognizer, image, grey, mask):
     probabilities = np.stack([row[1] for row in rows])
     doubts = None if recognizer.not_digit_head is None else np.array([row[2] for row in rows])
     blank = {span for span, row in zip(spans, rows) if not row[0].any()}
+    index = {span: i for i, span in enumerate(spans)}
     scores = {span: _score(probs, pieces[span[0] : span[1]], height) + likely
               for span, probs, likely in zip(spans, probabilities, _likely_digit(doubts, len(spans)))}
     scores.update({span: 0.0 if span[1] - span[0] == 1 else -math.inf for span in blank})
     if doubts is not None:  # a narrow part is cut only into digits the head believes in, side by side
         scores.update({span: -math.inf for span, doubt in zip(spans, doubts) if _is_fragment(pieces, span) and (
             doubt >= SPLIT_DOUBT or _joined(pieces[span[0] : span[1]])[2].shape[0] < LOW * height)})
-    index = {span: i for i, span in enumerate(spans)}
     cut_costs = [CUT_COST * piece.crossings for piece in pieces]
-    path = [span for span in best_path(scores, len(pieces), cut_costs) if span not in blank]
+    path = best_path(scores, len(pieces), cut_costs)
+    # a doubted part cut only into 1s is a 1 (a slanted or flagged 1 cut anywhere reads as two
+    # 1s; two 1s side by side do not touch): those cuts are not taken
+    ones = [span for span in path if _is_fragment(pieces, span) and np.argmax(probabilities[index[span]]) == 1]
+    split = {pieces[span[0]].doubted_part for span in path if _is_fragment(pieces, span)}
+    only_ones = {part for part in split if all(span in ones for span in path
+                                               if _is_fragment(pieces, span) and pieces[span[0]].doubted_part == part)}
+    if only_ones:
+        scores.update({span: -math.inf for span in ones if pieces[span[0]].doubted_part in only_ones})
+        path = best_path(scores, len(pieces), cut_costs)
+    path = [span for span in path if span not in blank]
     if not path:
         return Reading(message=_("no digit found: the image is blank"), reason=BLANK)
     alone = len(path) == 1

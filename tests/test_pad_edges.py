@@ -117,3 +117,12 @@ def test_a_digit_taller_than_the_pad_is_cut_at_its_edge_and_still_framed(pen_dig
     pixels = pixels_from_strokes(strokes)
     rows = np.flatnonzero(pixels.max(axis=1) > 0.5)
     assert rows[-1] - rows[0] >= 17  # fitted into MNIST's 20 px box like any digit
+
+
+@pytest.mark.parametrize("edge", ["top", "left", "bottom", "right"])
+def test_a_digit_along_the_pads_edge_is_framed_as_the_same_digit_inside_the_pad(edge):
+    """The pen's round ink around a point on the edge is kept, not cut flat by the pad's side."""
+    seven = [[(40, 20), (240, 20), (110, 250)]]
+    dx, dy = {"top": (0, -20), "left": (-40, 0), "bottom": (0, 30), "right": (40, 0)}[edge]
+    at_edge = [[(x + dx, y + dy) for x, y in stroke] for stroke in seven]
+    assert np.array_equal(pixels_from_strokes(at_edge), pixels_from_strokes(seven))

@@ -4,6 +4,8 @@ A drawing is recognised from its strokes (pixels_from_strokes): the pad is clean
 black ink, so none of a photo's cleaning (desk, paper lines, inversion, uneven light) runs
 on it; that cleaning would take strokes that touch the pad's edge for a desk and erase them.
 """
+import math
+
 import numpy as np
 from PIL import Image, ImageDraw
 
@@ -13,13 +15,14 @@ FULL_SIZE = 0.7 * PAD_SIZE  # the digit size PEN_WIDTH was chosen for: 70% of th
 MIN_PEN = 2  # px: a tiny digit still gets strokes the framing can measure
 
 
-def render_strokes(strokes, size=PAD_SIZE, pen=PEN_WIDTH):
-    """Black round-capped strokes on a white 'L' image; strokes are lists of (x, y) points."""
-    image = Image.new("L", (size, size), 255)
+def render_strokes(strokes, size=PAD_SIZE, pen=PEN_WIDTH, margin=0):
+    """Black round-capped strokes on a white 'L' image; strokes are lists of (x, y) points.
+    A margin (whole px) widens the canvas on every side, the strokes moved with it."""
+    image = Image.new("L", (size + 2 * margin, size + 2 * margin), 255)
     draw = ImageDraw.Draw(image)
     radius = pen / 2
     for stroke in strokes:
-        points = [tuple(map(float, point)) for point in stroke]
+        points = [(float(x) + margin, float(y) + margin) for x, y in stroke]
         if len(points) > 1:
             draw.line(points, fill=0, width=pen, joint="curve")
         for x, y in (points[0], points[-1]) if points else ():
@@ -94,12 +97,15 @@ def recognition_pen(strokes):
     return max(MIN_PEN, min(PEN_WIDTH, round(PEN_WIDTH * side / FULL_SIZE)))
 
 
-def recognition_image(strokes):
+def recognition_image(strokes, margin=False):
     """The strokes, cut at the pad's edge, drawn again for recognising them: a small digit drawn
     with the pad's pen fills its loops (an 8 becomes a blob); drawn with a pen thinner in
-    proportion, it keeps them."""
+    proportion, it keeps them. With `margin`, the canvas reaches past the pad by half the pen, so
+    the round ink of a stroke along the pad's edge is whole (as on a digit drawn inside the
+    pad) rather than cut flat by the canvas."""
     strokes = clip_strokes(strokes)
-    return render_strokes(strokes, pen=recognition_pen(strokes))
+    pen = recognition_pen(strokes)
+    return render_strokes(strokes, pen=pen, margin=math.ceil(pen / 2) + 1 if margin else 0)
 
 
 def pixels_from_strokes(strokes):
@@ -108,4 +114,4 @@ def pixels_from_strokes(strokes):
     cleaning."""
     from digitpad.recognition.preprocess import INK_THRESHOLD, frame
 
-    return frame(np.asarray(recognition_image(strokes)) < INK_THRESHOLD)
+    return frame(np.asarray(recognition_image(strokes, margin=True)) < INK_THRESHOLD)

@@ -179,11 +179,8 @@ def group_strokes(strokes, score=None):
             needed = BAR_OVERLAP if bar else SAME_DIGIT_OVERLAP
             if group is groups[-1]:  # the digit just drawn: its next stroke may reach past it (a 4's downstroke)
                 needed = min(needed, NEXT_STROKE_OVERLAP)
-            inside = share >= WELL_INSIDE
-            # a stroke well inside a digit more likely belongs to it: the odds turn round
-            odds = -NEW_DIGIT_ODDS if inside else NEW_DIGIT_ODDS
-            if (inside or (share >= needed and _touching(stroke, members))) and (
-                    score is None or score(members + [stroke], height) >= score(members, height) + score([stroke], height) + odds):
+            if share >= WELL_INSIDE or (share >= needed and _touching(stroke, members) and (
+                    score is None or score(members + [stroke], height) >= score(members, height) + score([stroke], height) + NEW_DIGIT_ODDS)):
                 group.append(index)
                 break
         else:

@@ -95,7 +95,7 @@ def recognition_pen(strokes):
     points = [point for stroke in strokes for point in stroke]
     if not points:
         return PEN_WIDTH
-    xs, ys = [x for x, _ in points], [y for _, y in points]
+    xs, ys = [x for x, _y in points], [y for _x, y in points]
     side = max(max(xs) - min(xs), max(ys) - min(ys))
     return max(MIN_PEN, min(PEN_WIDTH, round(PEN_WIDTH * side / FULL_SIZE)))
 

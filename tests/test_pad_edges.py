@@ -116,4 +116,22 @@ def test_a_digit_taller_than_the_pad_is_cut_at_its_edge_and_still_framed(pen_dig
     assert min(y for s in strokes for _, y in s) < 0 or max(y for s in strokes for _, y in s) > PAD_SIZE
     pixels = pixels_from_strokes(strokes)
     rows = np.flatnonzero(pixels.max(axis=1) > 0.5)
-    assert rows[-1] - rows[0] >= 17  # fitted into MNIST's 20 px box like any digit
+    assert rows[-1] - rows[0] >= 12  # framed like any digit, the part off the pad left out
+
+
+def test_a_digit_that_goes_on_past_the_pads_edge_is_framed_as_the_taller_digit_it_is(recognizer):
+    """The part on the pad is not stretched to fill the frame: it keeps its place in the digit."""
+    one = [[(140, 40), (140, 520)]]  # half of it below the pad
+    rows = np.flatnonzero(pixels_from_strokes(one).max(axis=1) > 0.5)
+    assert rows[0] in (4, 5) and 10 <= rows[-1] - rows[0] <= 12  # the top half of MNIST's 20 px box
+    seven = [[(40, -60), (240, -60), (240, 20), (110, 277)], [(60, 30), (200, 30)]]  # its top off the pad
+    assert read(recognizer, seven) == 7
+
+
+@pytest.mark.parametrize("edge", ["top", "left", "bottom", "right"])
+def test_a_digit_along_the_pads_edge_is_framed_as_the_same_digit_inside_the_pad(edge):
+    """The pen's round ink around a point on the edge is kept, not cut flat by the pad's side."""
+    seven = [[(40, 20), (240, 20), (110, 250)]]
+    dx, dy = {"top": (0, -20), "left": (-40, 0), "bottom": (0, 30), "right": (40, 0)}[edge]
+    at_edge = [[(x + dx, y + dy) for x, y in stroke] for stroke in seven]
+    assert np.array_equal(pixels_from_strokes(at_edge), pixels_from_strokes(seven))

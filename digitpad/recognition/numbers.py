@@ -28,7 +28,12 @@ from digitpad.recognition.strokes import PAD_SIZE, PEN_WIDTH, pixels_from_stroke
 SAME_DIGIT_OVERLAP = 0.5
 BAR_OVERLAP = 0.25  # a flat stroke, less (a 5's bar reaches well to the right of its body)
 BAR_HEIGHT = 0.3  # flat: lower than this share of the writing's height, and than half its width
-WELL_INSIDE = 0.9  # overlapping this much, strokes are one digit even when they do not touch
+NEXT_STROKE_OVERLAP = BAR_OVERLAP  # ...the stroke drawn right after a digit's, as little as a bar
+WELL_INSIDE = 0.9
+# nats: a stroke starts a digit more often than it goes on with one (ten digits, of which about
+# three, 4, 5 and 7, take a second stroke: log(10 / 3)), so the network must find the strokes
+# likelier one digit than two by this much to join them
+NEW_DIGIT_ODDS = math.log(10 / 3)  # overlapping this much, strokes are one digit even when they do not touch
 
 # Pictures. Sizes are shares of the line's height (the height of its tall parts).
 SPECK = 0.08  # parts smaller than this every way are dirt, not ink of a digit
@@ -161,29 +166,55 @@ def group_strokes(strokes, score=None):
     flat stroke) and their ink touches, and then, if `score(strokes, height)` (see
     _stroke_scorer) is given, the network finds them likelier one digit than two (a bar alone
     is too low to be a digit). Otherwise it starts a new digit. The writing's height is that
-    of its taller strokes.
+    of its taller strokes. Extents are measured along the writing's slant (slant()): the
+    digits of slanted writing overlap when measured straight up and down.
     """
     if not strokes:
         return []
     height = max(float(np.percentile([np.ptp([y for _x, y in stroke]) for stroke in strokes], 75)), 1.0)
-    groups = []  # lists of strokes, in the order they were started
-    for stroke in strokes:
-        left, _top, right, _bottom = _stroke_box([stroke])
+    lean = slant(strokes)
+    upright = [[(x - lean * y, y) for x, y in stroke] for stroke in strokes]
+    groups = []  # indices of strokes, in the order the groups were started
+    for index, stroke in enumerate(strokes):
+        left, _top, right, _bottom = _stroke_box([upright[index]])
         for group in reversed(groups):
-            group_left, _top, group_right, _bottom = _stroke_box(group)
+            group_left, _top, group_right, _bottom = _stroke_box([upright[i] for i in group])
             # (half a pen's width added: a stroke straight up and down has some width too)
             overlap = min(right, group_right) - max(left, group_left) + PEN_WIDTH / 2
             narrower = min(right - left, group_right - group_left) + PEN_WIDTH / 2
             share = overlap / narrower
-            bar = _is_bar(stroke, height) or (len(group) == 1 and _is_bar(group[0], height))  # drawn first or last
+            members = [strokes[i] for i in group]
+            bar = _is_bar(stroke, height) or (len(group) == 1 and _is_bar(members[0], height))  # drawn first or last
             needed = BAR_OVERLAP if bar else SAME_DIGIT_OVERLAP
-            if share >= WELL_INSIDE or (share >= needed and _touching(stroke, group) and (
-                    score is None or score(group + [stroke], height) >= score(group, height) + score([stroke], height))):
-                group.append(stroke)
+            if group is groups[-1]:  # the digit just drawn: its next stroke may reach past it (a 4's downstroke)
+                needed = min(needed, NEXT_STROKE_OVERLAP)
+            if share >= WELL_INSIDE or (share >= needed and _touching(stroke, members) and (
+                    score is None or score(members + [stroke], height) >= score(members, height) + score([stroke], height) + NEW_DIGIT_ODDS)):
+                group.append(index)
                 break
         else:
-            groups.append([stroke])
+            groups.append([index])
+    groups = [[strokes[i] for i in group] for group in groups]
     return sorted(groups, key=lambda group: (_stroke_box(group)[0] + _stroke_box(group)[2]) / 2)
+
+
+def slant(strokes):
+    """How far the writing leans: x moved per unit of y (y down; negative leans right), the
+    length-weighted median over the strokes' segments nearer upright than flat (the downstrokes
+    carry the slant; bars and loops' flat parts do not)."""
+    leans, weights = [], []
+    for stroke in strokes:
+        points = np.asarray(stroke, dtype=np.float64)
+        steps = np.diff(points, axis=0)
+        upright = np.abs(steps[:, 1]) > np.abs(steps[:, 0])
+        leans.append(steps[upright, 0] / steps[upright, 1])
+        weights.append(np.hypot(*steps[upright].T))
+    leans, weights = np.concatenate(leans or [[]]), np.concatenate(weights or [[]])
+    if not weights.sum():
+        return 0.0
+    order = np.argsort(leans)
+    middle = np.searchsorted(np.cumsum(weights[order]), weights.sum() / 2)
+    return float(leans[order][min(middle, len(order) - 1)])
 
 
 def _is_bar(stroke, height):

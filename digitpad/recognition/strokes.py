@@ -4,8 +4,13 @@ A drawing is recognised from its strokes (pixels_from_strokes): the pad is clean
 black ink, so none of a photo's cleaning (desk, paper lines, inversion, uneven light) runs
 on it; that cleaning would take strokes that touch the pad's edge for a desk and erase them.
 """
+import math
+
 import numpy as np
 from PIL import Image, ImageDraw
+
+from digitpad.i18n import _
+from digitpad.recognition.images import BlankImageError
 
 PAD_SIZE = 280
 PEN_WIDTH = 24  # px on the 280 px pad: MNIST-like strokes (benchmarks/pen_width.py, README)
@@ -13,13 +18,14 @@ FULL_SIZE = 0.7 * PAD_SIZE  # the digit size PEN_WIDTH was chosen for: 70% of th
 MIN_PEN = 2  # px: a tiny digit still gets strokes the framing can measure
 
 
-def render_strokes(strokes, size=PAD_SIZE, pen=PEN_WIDTH):
-    """Black round-capped strokes on a white 'L' image; strokes are lists of (x, y) points."""
-    image = Image.new("L", (size, size), 255)
+def render_strokes(strokes, size=PAD_SIZE, pen=PEN_WIDTH, margin=0):
+    """Black round-capped strokes on a white 'L' image; strokes are lists of (x, y) points.
+    A margin (whole px) widens the canvas on every side, the strokes moved with it."""
+    image = Image.new("L", (size + 2 * margin, size + 2 * margin), 255)
     draw = ImageDraw.Draw(image)
     radius = pen / 2
     for stroke in strokes:
-        points = [tuple(map(float, point)) for point in stroke]
+        points = [(float(x) + margin, float(y) + margin) for x, y in stroke]
         if len(points) > 1:
             draw.line(points, fill=0, width=pen, joint="curve")
         for x, y in (points[0], points[-1]) if points else ():
@@ -89,23 +95,66 @@ def recognition_pen(strokes):
     points = [point for stroke in strokes for point in stroke]
     if not points:
         return PEN_WIDTH
-    xs, ys = [x for x, _ in points], [y for _, y in points]
+    xs, ys = [x for x, _y in points], [y for _x, y in points]
     side = max(max(xs) - min(xs), max(ys) - min(ys))
     return max(MIN_PEN, min(PEN_WIDTH, round(PEN_WIDTH * side / FULL_SIZE)))
 
 
-def recognition_image(strokes):
+def recognition_image(strokes, margin=False):
     """The strokes, cut at the pad's edge, drawn again for recognising them: a small digit drawn
     with the pad's pen fills its loops (an 8 becomes a blob); drawn with a pen thinner in
-    proportion, it keeps them."""
+    proportion, it keeps them. With `margin`, the canvas reaches past the pad by half the pen, so
+    the round ink of a stroke along the pad's edge is whole (as on a digit drawn inside the
+    pad) rather than cut flat by the canvas."""
     strokes = clip_strokes(strokes)
-    return render_strokes(strokes, pen=recognition_pen(strokes))
+    pen = recognition_pen(strokes)
+    return render_strokes(strokes, pen=pen, margin=math.ceil(pen / 2) + 1 if margin else 0)
 
 
 def pixels_from_strokes(strokes):
     """What the network sees for a drawing on the pad: 28x28 floats in 0..1, ink = 1
     (raises BlankImageError when there is no ink). The drawing is framed as it is: no photo
-    cleaning."""
+    cleaning. A digit that leaves the pad is framed in the box its strokes span, the part cut
+    off left blank: the part on the pad is placed and sized as the part of a taller (or wider)
+    digit it is, not stretched to fill the frame alone."""
     from digitpad.recognition.preprocess import INK_THRESHOLD, frame
 
-    return frame(np.asarray(recognition_image(strokes)) < INK_THRESHOLD)
+    ink = np.asarray(recognition_image(strokes, margin=True)) < INK_THRESHOLD
+    box = _beyond_the_pad(strokes)
+    if box is None or not ink.any():
+        return frame(ink)
+    margin = (ink.shape[0] - PAD_SIZE) // 2
+    return _frame_in_box(ink, [round(side + margin) for side in box])
+
+
+def _beyond_the_pad(strokes):
+    """The box (left, top, right, bottom) the strokes span, their pen's ink included, when they
+    leave the pad; None when they stay on it."""
+    points = np.asarray([point for stroke in strokes for point in stroke], dtype=np.float64).reshape(-1, 2)
+    if not len(points) or (points.min() >= 0 and points.max() <= PAD_SIZE):
+        return None
+    radius = recognition_pen(clip_strokes(strokes)) / 2
+    (left, top), (right, bottom) = points.min(axis=0) - radius, points.max(axis=0) + radius
+    return left, top, right, bottom
+
+
+def _frame_in_box(ink, box):
+    """frame() with the digit's box given rather than found from the ink: the ink (what is on the
+    pad) cropped, or padded with blank, to the box; strokes evened out; the box fitted into 20 px
+    and centred in 28x28 (its centre of mass would be the part's, not the digit's)."""
+    from digitpad.recognition.preprocess import BOX, SIZE, WORK_BOX, _normalise_stroke_width, fit_mask
+
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    left, top = min(box[0], cols[0]), min(box[1], rows[0])  # the box holds all the ink on the pad
+    right, bottom = max(box[2], cols[-1] + 1), max(box[3], rows[-1] + 1)
+    boxed = np.zeros((bottom - top, right - left), dtype=bool)
+    (y0, y1), (x0, x1) = (max(0, top), min(ink.shape[0], bottom)), (max(0, left), min(ink.shape[1], right))
+    boxed[y0 - top : y1 - top, x0 - left : x1 - left] = ink[y0:y1, x0:x1]
+    work = np.asarray(fit_mask(boxed, WORK_BOX)) >= 128
+    if not work.any():  # specks too thin to outlast the scaling
+        raise BlankImageError(_("no digit found: the image is blank"))
+    digit = np.asarray(fit_mask(_normalise_stroke_width(work), BOX), dtype=np.float32) / 255.0
+    height, width = digit.shape
+    pixels = np.zeros((SIZE, SIZE), dtype=np.float32)
+    pixels[(SIZE - height) // 2 : (SIZE + height) // 2, (SIZE - width) // 2 : (SIZE + width) // 2] = digit
+    return pixels

@@ -3,8 +3,9 @@
 On the pad the strokes tell the digits apart: strokes that overlap horizontally and touch are
 one digit (a 4 or a 5 written in two strokes), and each digit is then framed and recognised
 exactly as a lone drawing is. In a picture the ink is split into its connected parts; a part
-as wide as several digits gets candidate cuts (paths from top to bottom through the least
-ink); then a search over the ways of grouping the pieces into digits keeps the grouping the
+wider than the split width, or one the not-a-digit head doubts, gets candidate cuts (cuts.py:
+least-ink paths from column valleys and contour notches, notch-to-notch lines, drop-fall
+paths); then a search over the ways of grouping the pieces into digits keeps the grouping the
 network reads best, weighed by how digit-like each group's width and height are.
 
 Pure numpy + Pillow + OpenCV (recognising must not import TensorFlow).

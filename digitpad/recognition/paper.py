@@ -26,7 +26,8 @@ MIN_SHEET_ASPECT = 0.4  # ...and that rectangle is no narrow bar (a bold 1)
 # picture's height is still 13 px tall there, its strokes still darker than the paper around them.
 WRITING_SEARCH_SIDE = 256
 INK_RATIO = 200 / 255  # the tutorial's "< 200" on white paper, as a share of the paper's light
-NOISE_SPREAD = 4.0  # ...and darker than the region's own light by 4 of its deviations (grain, camera noise)
+PAPER_SPREAD = 4.0  # ink is darker than the paper by more than 4 of the paper's own deviations (texture, grain)
+MAD_TO_SIGMA = 1.4826  # the median absolute deviation of a normal distribution, in standard deviations
 MIN_WRITING = 12  # px of one piece of ink at that size: a digit 13 px tall with a 1 px pen has twice as much
 
 
@@ -92,8 +93,8 @@ def holds_writing(grey_image, desk):
     light = cv2.erode(np.where(inside, light, 255), square, borderType=cv2.BORDER_REPLICATE)
     below = light - grey
     level = np.median(below[inside])
-    spread = 1.4826 * np.median(np.abs(below[inside] - level))  # (a normal distribution's MAD, in deviations)
-    ink = inside & (below > (1 - INK_RATIO) * light) & (below > level + NOISE_SPREAD * spread)
+    spread = MAD_TO_SIGMA * np.median(np.abs(below[inside] - level))
+    ink = inside & (below > (1 - INK_RATIO) * light) & (below > level + PAPER_SPREAD * spread)
     if np.count_nonzero(ink) < MIN_WRITING:
         return False
     # (what runs off the picture is its edge, or something lying on the desk, not writing)

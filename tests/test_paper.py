@@ -116,3 +116,28 @@ def test_a_sheet_partly_in_shadow_on_a_desk_keeps_only_its_ink():
     photo[60:340, 60:340] = sheet
     photo = Image.fromarray(photo.astype(np.uint8))
     assert np.abs(mnist_pixels(photo) - mnist_pixels(drawing(7))).mean() < 0.05
+
+
+def in_hard_shadow(image, size=900, at=(520, 560), scale=0.5, light=0.5):
+    """A photo of the drawing (shrunk by `scale`) on paper (225, ink 30), a hard-edged shadow
+    (the paper `light` times as bright) over the lower right of the sheet, with the digit in it."""
+    digit = image.convert("L").resize((round(image.width * scale), round(image.height * scale)), Image.LANCZOS)
+    paper = np.full((size, size), 255.0)
+    paper[at[1] : at[1] + digit.height, at[0] : at[0] + digit.width] = np.asarray(digit)
+    ys, xs = np.mgrid[0:size, 0:size]
+    shadow = (xs + 0.1 * ys) > 0.5 * size  # a straight edge across the sheet from top to bottom
+    pixels = (30 + 195 * paper / 255) * np.where(shadow, light, 1.0)
+    return Image.fromarray(pixels.astype(np.uint8))
+
+
+@pytest.mark.parametrize("digit", [7, 0])
+def test_a_digit_in_a_hard_shadow_over_part_of_the_sheet_is_kept(digit):
+    """The shadow reaches the picture's edge in a sharp edge, as a desk does, but it holds
+    writing: it is paper in shadow, divided out with the light, not painted over."""
+    photo, lit = in_hard_shadow(drawing(digit)), in_hard_shadow(drawing(digit), light=1.0)
+    assert np.abs(mnist_pixels(photo) - mnist_pixels(lit)).mean() < 0.06  # (a pixel's shift of the framing)
+
+
+def test_a_desk_with_nothing_on_it_is_still_painted_over():
+    photo = in_hard_shadow(drawing(7), at=(100, 300))  # the digit on the lit paper, the "shadow" bare
+    assert np.abs(mnist_pixels(photo) - mnist_pixels(in_hard_shadow(drawing(7), at=(100, 300), light=1.0))).mean() < 0.03

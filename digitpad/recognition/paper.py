@@ -22,6 +22,13 @@ MIN_SHEET_WIDTH = 11  # ...around a sheet at least this wide in the 64 px pictur
 MIN_SHEET_AREA = 0.01  # of the picture: the sheet's part that is that wide
 MIN_SHEET_FILL = 0.85  # of its smallest rectangle a sheet fills (bold digits: 0.81 at most)...
 MIN_SHEET_ASPECT = 0.4  # ...and that rectangle is no narrow bar (a bold 1)
+# A desk is looked at for writing in the picture shrunk to this size at most: a digit 5 % of a
+# picture's height is still 13 px tall there, its strokes still darker than the paper around them.
+WRITING_SEARCH_SIDE = 256
+INK_RATIO = 200 / 255  # the tutorial's "< 200" on white paper, as a share of the paper's light
+PAPER_SPREAD = 4.0  # ink is darker than the paper by more than 4 of the paper's own deviations (texture, grain)
+MAD_TO_SIGMA = 1.4826  # the median absolute deviation of a normal distribution, in standard deviations
+MIN_WRITING = 12  # px of one piece of ink at that size: a digit 13 px tall with a 1 px pen has twice as much
 
 
 class Desk(NamedTuple):
@@ -61,6 +68,40 @@ def find_desk(pixels, ink_below):
     if fill < MIN_SHEET_FILL or aspect < MIN_SHEET_ASPECT:
         return None  # the bold strokes of a light digit on a dark background, not a sheet
     return Desk(desk, desk_grey, paper, _spread_into(paper_only, desk))
+
+
+def holds_writing(grey_image, desk):
+    """Whether the desk found holds ink at its own light: then it is the sheet in a hard
+    shadow (a desk holds no writing), to be divided out with the light, not painted over.
+
+    Looked at in the picture shrunk to WRITING_SEARCH_SIDE, inside the desk (a pixel of
+    the shrunk picture off the sheet: the pixels of its edge are a mix of both): ink is darker than INK_RATIO of the light around it (a closing over a square an
+    eighth of the picture wide, wider than strokes) and than the desk's own grain and noise.
+    """
+    import cv2  # (imported when a picture is read: the window starts without it)
+
+    size = scaled_size(*grey_image.size, min(WRITING_SEARCH_SIDE, max(grey_image.size)))
+    grey = np.asarray(grey_image.resize(size, Image.BOX), dtype=np.float32)
+    region = cv2.resize(desk.mask.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST)
+    edge = max(1, round(max(size) / max(desk.mask.shape)))  # (a pixel of the picture the desk was found in)
+    inside = cv2.erode(region, np.ones((2 * edge + 1, 2 * edge + 1), np.uint8)).astype(bool)
+    if not inside.any():
+        return False
+    # the desk's own light: a closing of the desk alone, off its edge (the sheet's light kept out of it)
+    square = np.ones((max(3, (min(size) // 8) | 1),) * 2, np.uint8)
+    light = cv2.dilate(np.where(inside, grey, 0), square, borderType=cv2.BORDER_REPLICATE)
+    light = cv2.erode(np.where(inside, light, 255), square, borderType=cv2.BORDER_REPLICATE)
+    below = light - grey
+    level = np.median(below[inside])
+    spread = MAD_TO_SIGMA * np.median(np.abs(below[inside] - level))
+    ink = inside & (below > (1 - INK_RATIO) * light) & (below > level + PAPER_SPREAD * spread)
+    if np.count_nonzero(ink) < MIN_WRITING:
+        return False
+    # (what runs off the picture is its edge, or something lying on the desk, not writing)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    off_picture = np.unique(border(labels))
+    pieces = np.setdiff1d(np.flatnonzero(stats[:, cv2.CC_STAT_AREA] >= MIN_WRITING), np.append(off_picture, 0))
+    return pieces.size > 0
 
 
 def _smallest_rectangle(region):

@@ -14,17 +14,22 @@ than that light, and connected components to keep the digit and drop what is not
 import numpy as np
 
 from digitpad.recognition.images import scaled_size
-from digitpad.recognition.paper import LINE_SEARCH_SIDE, LINE_SPAN, MIN_LINE_PART, without_ruled_lines
+from digitpad.recognition.paper import (
+    INK_RATIO,
+    LINE_SEARCH_SIDE,
+    LINE_SPAN,
+    MAD_TO_SIGMA,
+    MIN_LINE_PART,
+    PAPER_SPREAD,
+    without_ruled_lines,
+)
 
-INK_RATIO = 200 / 255  # the tutorial's "< 200" on white paper, as a share of the paper's light
 FIRST_SCALE = 1 / 8  # the first closing's square, of the picture's shorter side: wider than most strokes
 MAX_SCALE = 1 / 3  # the widest square: a bold pen's strokes are about a fifth of the digit's height
 # The square is this many stroke widths: wide enough to close over a stroke (and where strokes
 # meet), narrow enough to follow shadows and light that change over a few strokes' width.
 STROKES_PER_SQUARE = 4
 MIN_PAPER = 8.0  # grey level: darker "paper" is no paper (black regions are not divided up to white)
-PAPER_SPREAD = 4.0  # ink is darker than the paper by more than 4 of the paper's own deviations (texture, grain)
-MAD_TO_SIGMA = 1.4826  # the median absolute deviation of a normal distribution, in standard deviations
 # A piece this many times longer than wide that reaches the picture's edge is a line (a paper
 # line, a shadow's edge); a thin pen's 1 is as slender, but seldom runs off the picture.
 LINE_ASPECT = 12.0

@@ -13,7 +13,7 @@ from PIL import Image, ImageOps
 
 from digitpad.i18n import _
 from digitpad.recognition.images import BlankImageError, open_image, scaled_size
-from digitpad.recognition.paper import border, find_desk, max_filter, paper_over
+from digitpad.recognition.paper import border, find_desk, holds_writing, max_filter, paper_over
 from digitpad.recognition.photo import ink_by_paper, stroke_width
 
 INK_THRESHOLD = 200  # tutorial: a grey level below 200 is ink
@@ -37,7 +37,8 @@ def tutorial_pixels(image):
 def ink_mask(grey_image, one_digit=True):
     """Boolean mask of the digit's ink (one_digit False: of every digit written), at full resolution.
 
-    A desk around the sheet of paper is painted over; light ink on dark paper (as in MNIST)
+    A desk around the sheet of paper is painted over (unless it holds writing: then it is the
+    sheet in a hard shadow, whose light photo.py divides out); light ink on dark paper (as in MNIST)
     is inverted first. Then the paper's light is estimated and divided out (photo.py): a dim,
     unevenly lit or shadowed photo keeps white paper, and on clean white paper this is the
     tutorial's "< 200"; the lines of ruled paper and what is not the digit are left out.
@@ -50,7 +51,8 @@ def ink_mask(grey_image, one_digit=True):
     # (a picture smaller than the shrunk one is a digit alone, not a photo of a sheet)
     desk = find_desk(pixels, brightest * INK_THRESHOLD / 255) if max(grey_image.size) >= SMALL_SIDE else None
     if desk is not None:
-        grey_image = paper_over(grey_image, desk)
+        if not holds_writing(grey_image, desk):  # (with writing it is the sheet in a shadow: left to photo.py)
+            grey_image = paper_over(grey_image, desk)
     elif brightest - darkest >= MIN_CONTRAST and np.median(border(pixels)) < min((darkest + brightest) / 2,
                                                                                SHADOW * brightest):
         # the background is the dark side (light ink is more than a speck: a small dark digit

@@ -71,17 +71,40 @@ def _shrink(grey_image, side=SMALL_SIDE):
     return grey_image.resize(scaled_size(*grey_image.size, min(side, max(grey_image.size))), Image.BOX)
 
 
-def frame(mask):
+def frame(mask, box=None):
     """Crop the ink, even out the stroke width, fit the longer side into 20 px and
-    centre by centre of mass in 28x28."""
+    centre by centre of mass in 28x28.
+
+    With a box (left, top, right, bottom, in the mask's pixels), the digit is that box rather
+    than its ink: the ink is cropped, or padded with blank, to it, and the box is centred (the
+    centre of mass would be the part's, not the digit's): a digit partly cut off keeps the
+    place and size of its visible part. The box always holds all of the ink."""
     if mask.sum() < MIN_INK_PIXELS:
         raise BlankImageError(_("no digit found: the image is blank"))
-    ink = np.asarray(fit_mask(crop_to_ink(mask), WORK_BOX)) >= 128
+    ink = np.asarray(fit_mask(crop_to_ink(mask) if box is None else _in_box(mask, box), WORK_BOX)) >= 128
     if not ink.any():  # scattered specks, too thin to outlast the scaling: no strokes
         raise BlankImageError(_("no digit found: the image is blank"))
-    ink = crop_to_ink(_normalise_stroke_width(ink))
-    digit = np.asarray(fit_mask(ink, BOX), dtype=np.float32) / 255.0
-    return centre_by_mass(digit)
+    ink = _normalise_stroke_width(ink)
+    digit = np.asarray(fit_mask(ink if box is not None else crop_to_ink(ink), BOX), dtype=np.float32) / 255.0
+    return centre_by_mass(digit) if box is None else _centred(digit)
+
+
+def _in_box(mask, box):
+    """The mask cropped, or padded with blank, to the box, widened to hold all its ink."""
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    left, top = min(box[0], cols[0]), min(box[1], rows[0])
+    right, bottom = max(box[2], cols[-1] + 1), max(box[3], rows[-1] + 1)
+    boxed = np.zeros((bottom - top, right - left), dtype=bool)
+    (y0, y1), (x0, x1) = (max(0, top), min(mask.shape[0], bottom)), (max(0, left), min(mask.shape[1], right))
+    boxed[y0 - top : y1 - top, x0 - left : x1 - left] = mask[y0:y1, x0:x1]
+    return boxed
+
+
+def _centred(digit):
+    height, width = digit.shape
+    out = np.zeros((SIZE, SIZE), dtype=np.float32)
+    out[(SIZE - height) // 2 : (SIZE + height) // 2, (SIZE - width) // 2 : (SIZE + width) // 2] = digit
+    return out
 
 
 def crop_to_ink(mask):

@@ -9,9 +9,6 @@ import math
 import numpy as np
 from PIL import Image, ImageDraw
 
-from digitpad.i18n import _
-from digitpad.recognition.images import BlankImageError
-
 PAD_SIZE = 280
 PEN_WIDTH = 24  # px on the 280 px pad: MNIST-like strokes (benchmarks/pen_width.py, README)
 FULL_SIZE = 0.7 * PAD_SIZE  # the digit size PEN_WIDTH was chosen for: 70% of the pad
@@ -124,7 +121,7 @@ def pixels_from_strokes(strokes):
     if box is None or not ink.any():
         return frame(ink)
     margin = (ink.shape[0] - PAD_SIZE) // 2
-    return _frame_in_box(ink, [round(side + margin) for side in box])
+    return frame(ink, [round(side + margin) for side in box])
 
 
 def _beyond_the_pad(strokes):
@@ -136,25 +133,3 @@ def _beyond_the_pad(strokes):
     radius = recognition_pen(clip_strokes(strokes)) / 2
     (left, top), (right, bottom) = points.min(axis=0) - radius, points.max(axis=0) + radius
     return left, top, right, bottom
-
-
-def _frame_in_box(ink, box):
-    """frame() with the digit's box given rather than found from the ink: the ink (what is on the
-    pad) cropped, or padded with blank, to the box; strokes evened out; the box fitted into 20 px
-    and centred in 28x28 (its centre of mass would be the part's, not the digit's)."""
-    from digitpad.recognition.preprocess import BOX, SIZE, WORK_BOX, _normalise_stroke_width, fit_mask
-
-    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
-    left, top = min(box[0], cols[0]), min(box[1], rows[0])  # the box holds all the ink on the pad
-    right, bottom = max(box[2], cols[-1] + 1), max(box[3], rows[-1] + 1)
-    boxed = np.zeros((bottom - top, right - left), dtype=bool)
-    (y0, y1), (x0, x1) = (max(0, top), min(ink.shape[0], bottom)), (max(0, left), min(ink.shape[1], right))
-    boxed[y0 - top : y1 - top, x0 - left : x1 - left] = ink[y0:y1, x0:x1]
-    work = np.asarray(fit_mask(boxed, WORK_BOX)) >= 128
-    if not work.any():  # specks too thin to outlast the scaling
-        raise BlankImageError(_("no digit found: the image is blank"))
-    digit = np.asarray(fit_mask(_normalise_stroke_width(work), BOX), dtype=np.float32) / 255.0
-    height, width = digit.shape
-    pixels = np.zeros((SIZE, SIZE), dtype=np.float32)
-    pixels[(SIZE - height) // 2 : (SIZE + height) // 2, (SIZE - width) // 2 : (SIZE + width) // 2] = digit
-    return pixels

@@ -110,6 +110,18 @@ def test_white_digit_on_black_is_inverted():
     np.testing.assert_allclose(mnist_pixels(inverted), mnist_pixels(drawing(1)), atol=1e-6)
 
 
+@pytest.mark.parametrize("board, pen", [(80, 12), (60, 6), (30, 3)])
+def test_thin_light_strokes_on_a_grey_board_are_inverted(board, pen):
+    """White chalk on a grey board: thin strokes are averaged away in the 64 px picture, where
+    the ink looked no lighter than a shadowed sheet, so the board was taken for paper."""
+    chalk = Image.new("L", (600, 500), board)
+    draw = ImageDraw.Draw(chalk)
+    draw.line([(240, 130), (370, 130), (280, 380)], fill=255, width=pen, joint="curve")  # a 7
+    on_paper = Image.new("L", (600, 500), 255)
+    ImageDraw.Draw(on_paper).line([(240, 130), (370, 130), (280, 380)], fill=0, width=pen, joint="curve")
+    assert np.abs(mnist_pixels(chalk) - mnist_pixels(on_paper)).mean() < 0.02
+
+
 def test_unreadable_files_give_image_errors(tmp_path):
     (tmp_path / "notes.png").write_text("not an image")
     (tmp_path / "empty.jpg").write_bytes(b"")

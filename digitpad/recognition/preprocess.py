@@ -26,6 +26,9 @@ CONTRAST_SIDE = 256  # ...shrunk to this size (noise averages out; a digit 3 % o
 MIN_INK_PIXELS = 12  # less ink is no digit: a digit 14 px tall drawn with a 1 px pen has twice as much
 SHADOW = 1 / 3  # a shadow seldom leaves paper darker than a third of its light; a dark background is
 SMALL_SIDE = 64  # px: the paper's light and the desk around it are estimated in the picture shrunk to this
+# The light of light ink: this percentile of the finer picture (256 px: 65 536 pixels, so 0.1 % is
+# 65 of them, less than any stroke of a digit there; a few noisy pixels stay below it).
+LIGHT_INK_PERCENTILE = 99.9
 
 
 def tutorial_pixels(image):
@@ -53,13 +56,23 @@ def ink_mask(grey_image, one_digit=True):
     if desk is not None:
         if not holds_writing(grey_image, desk):  # (with writing it is the sheet in a shadow: left to photo.py)
             grey_image = paper_over(grey_image, desk)
-    elif brightest - darkest >= MIN_CONTRAST and np.median(border(pixels)) < min((darkest + brightest) / 2,
-                                                                               SHADOW * brightest):
-        # the background is the dark side (light ink is more than a speck: a small dark digit
-        # on bright paper leaves the brightest and darkest 1 % both paper; and a shadow over
-        # the sheet's edge leaves it brighter than a dark background)
+    elif brightest - darkest >= MIN_CONTRAST and _dark_background(grey_image, pixels, darkest, brightest):
         grey_image = ImageOps.invert(grey_image)
     return ink_by_paper(np.asarray(grey_image), one_digit)
+
+
+def _dark_background(grey_image, pixels, darkest, brightest):
+    """Whether the picture's background is its dark side (light ink on a dark board or paper).
+
+    Light ink is more than a speck: a small dark digit on bright paper leaves the brightest and
+    darkest 1 % both paper; and a shadow over the sheet's edge leaves the edge brighter than a
+    dark background. Thin light strokes are averaged away in the 64 px picture, so the ink's
+    light is measured in the finer one."""
+    edge = np.median(border(pixels))
+    if edge >= (darkest + brightest) / 2:
+        return False
+    brightest = max(brightest, np.percentile(np.asarray(_shrink(grey_image, CONTRAST_SIDE)), LIGHT_INK_PERCENTILE))
+    return edge < min((darkest + brightest) / 2, SHADOW * brightest)
 
 
 def is_flat(grey_image):

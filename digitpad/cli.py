@@ -300,6 +300,12 @@ def _predict(args):
     return _each_file(args, answer, "digit")
 
 
+# How `read` shows each digit, by its verdict (lambdas: translated when shown)
+_DIGIT_TEXTS = {IS_DIGIT: lambda: _("{digit} {confidence}"),
+                NOT_SURE_VERDICT: lambda: _("{digit} {confidence} (not sure)"),
+                NO_DIGIT_VERDICT: lambda: _("{digit} {confidence} (likely not a digit)")}
+
+
 def _read(args):
     def answer(recognizer, path):
         reading = recognizer.read(path)
@@ -309,9 +315,8 @@ def _read(args):
         found = {"number": reading.number, "digits": digits} | ({"message": reading.message} if reading.message else {})
         if not reading.digits:
             return found, reading.message
-        each = _(", ").join(
-            (_("{digit} {confidence}") if d.verdict == IS_DIGIT else _("{digit} {confidence} (not sure)")).format(
-                digit=d.digit, confidence=f"{d.confidence:.1%}") for d in reading.digits)
+        each = _(", ").join(_DIGIT_TEXTS[d.verdict]().format(digit=d.digit, confidence=f"{d.confidence:.1%}")
+                            for d in reading.digits)
         return found, _("{number} (min confidence {confidence}: {digits})").format(
             number=reading.number, confidence=f"{reading.min_confidence:.1%}", digits=each)
 

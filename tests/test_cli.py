@@ -644,3 +644,20 @@ def test_a_file_the_system_refuses_is_named_with_a_plain_reason(images, monkeypa
     assert json.loads(capsys.readouterr().out)["error"] == f"{seven}: permission denied"  # English in JSON
     assert main(["predict", str(seven)]) == 1
     assert capsys.readouterr().out == f"{seven}: 错误：{seven}：权限不足\n"
+
+
+def test_read_says_which_digits_are_likely_no_digit_as_its_json_verdict_does(images, monkeypatch, capsys):
+    from digitpad.recognition.numbers import DigitReading, Reading
+
+    def doubted(self, path):
+        digit = DigitReading(8, 0.82, np.eye(10)[8], (0, 0, 10, 10), np.zeros((28, 28)), not_digit=0.995)
+        sure = DigitReading(1, 0.99, np.eye(10)[1], (20, 0, 30, 10), np.zeros((28, 28)), not_digit=0.01)
+        return Reading((sure, digit))
+
+    monkeypatch.setattr(Recognizer, "read", doubted)
+    main(["read", str(images / "seven.png")])
+    text = capsys.readouterr().out
+    main(["read", "--json", str(images / "seven.png")])
+    found = json.loads(capsys.readouterr().out)
+    assert text.endswith(": 18 (min confidence 82.0%: 1 99.0%, 8 82.0% (likely not a digit))\n"), text
+    assert [digit["verdict"] for digit in found["digits"]] == ["digit", "no_digit"]

@@ -802,3 +802,19 @@ def test_the_not_a_digit_head_is_found_once_not_at_every_stroke(app, monkeypatch
     app.framed.set(False)  # View → Framing off: another pipeline, no head
     app.recognize()
     assert len(found) == 1
+
+
+def test_a_digit_of_a_number_the_head_doubts_is_shown_as_doubtful(app):
+    from digitpad.gui.number_strip import UNSURE_COLOUR
+    from digitpad.recognition.numbers import DigitReading, Reading
+
+    def digit(value, confidence, not_digit, left):
+        return DigitReading(value, confidence, np.eye(10)[value] * confidence, (left, 20, left + 60, 120),
+                            np.zeros((28, 28), dtype=np.float32), not_digit=not_digit)
+
+    app._show_reading(Reading((digit(6, 0.98, 0.01, 10), digit(2, 0.97, 0.995, 90))), blank="")
+    app.root.update()
+    colours = [column.winfo_children()[1].cget("foreground") for column in app.number._columns]
+    assert colours[0] != UNSURE_COLOUR and colours[1] == UNSURE_COLOUR  # 97 % sure, but likely no digit
+    app.choose_digit(1)
+    assert "not sure this is one digit" in app.detail.get()

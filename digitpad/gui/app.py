@@ -348,11 +348,16 @@ class App:
         else:
             texts = [str(self.corrected.get(position, digit.digit)) for position, digit in enumerate(digits)]
             answer = "".join(texts)
-            detail = _("Digit {position} of {count}: {confidence} sure. Click a digit to see it.").format(
-                position=index + 1, count=len(digits), confidence=f"{chosen.confidence:.1%}")
+            if chosen.verdict != IS_DIGIT:
+                detail = _("Digit {position} of {count}: not sure this is one digit ({confidence} sure). "
+                           "Click a digit to see it.")
+            else:
+                detail = _("Digit {position} of {count}: {confidence} sure. Click a digit to see it.")
+            detail = detail.format(position=index + 1, count=len(digits), confidence=f"{chosen.confidence:.1%}")
             confidences = [None if position in self.corrected else digit.confidence
                            for position, digit in enumerate(digits)]
-            self.number.show(texts, confidences, index, NOT_SURE_BELOW)
+            unsure = [digit.confidence < NOT_SURE_BELOW or digit.verdict != IS_DIGIT for digit in digits]
+            self.number.show(texts, confidences, index, unsure)
         self.answer.set(answer)
         self.detail.set(detail)
         self.bars.show(chosen.probabilities)

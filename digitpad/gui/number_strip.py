@@ -16,17 +16,18 @@ class NumberStrip(tk.Frame):
         self._on_choose = on_choose
         self._columns = []
 
-    def show(self, texts, confidences=(), chosen=None, unsure_below=0.0):
-        """texts: each digit's text ("7", "?"); confidences: each one's, or () for none to show.
-        The digits are drawn smaller until they fit the strip's width."""
+    def show(self, texts, confidences=(), chosen=None, unsure=()):
+        """texts: each digit's text ("7", "?"); confidences: each one's, or () for none to show;
+        unsure: whether each one's confidence is shown as doubtful. The digits are drawn smaller
+        until they fit the strip's width."""
         first = next(index for index, (count, sizes) in enumerate(DIGIT_FONT_SIZES) if len(texts) <= count)
         for digit_size, confidence_size in [sizes for count, sizes in DIGIT_FONT_SIZES[first:]] + [(10, 7)]:
-            self._show(texts, confidences, chosen, unsure_below, digit_size, confidence_size)
+            self._show(texts, confidences, chosen, unsure, digit_size, confidence_size)
             self.update_idletasks()
             if sum(column.winfo_reqwidth() + 2 for column in self._columns) <= int(self.cget("width")):
                 return
 
-    def _show(self, texts, confidences, chosen, unsure_below, digit_size, confidence_size):
+    def _show(self, texts, confidences, chosen, unsure, digit_size, confidence_size):
         for column in self._columns:
             column.destroy()
         self._columns = []
@@ -43,7 +44,7 @@ class NumberStrip(tk.Frame):
                 below = tk.Label(column, text="✓" if confidence is None else f"{confidence:.0%}", background=colour,
                                  padx=0, font=("TkDefaultFont", confidence_size),
                                  foreground=CORRECTED_COLOUR if confidence is None
-                                 else UNSURE_COLOUR if confidence < unsure_below else "#555")
+                                 else UNSURE_COLOUR if unsure and unsure[index] else "#555")
                 below.pack()
                 widgets.append(below)
             for widget in widgets:

@@ -818,3 +818,12 @@ def test_a_digit_of_a_number_the_head_doubts_is_shown_as_doubtful(app):
     assert colours[0] != UNSURE_COLOUR and colours[1] == UNSURE_COLOUR  # 97 % sure, but likely no digit
     app.choose_digit(1)
     assert "not sure this is one digit" in app.detail.get()
+
+
+def test_each_digit_of_a_short_number_shows_its_confidence(app):
+    draw_number(app, [1, 7])
+    app.root.update()
+    strip_bottom = app.number.winfo_height()
+    for column in app.number._columns:
+        confidence = column.winfo_children()[1]
+        assert column.winfo_y() + confidence.winfo_y() + confidence.winfo_height() <= strip_bottom  # not cut off

@@ -19,12 +19,13 @@ class NumberStrip(tk.Frame):
     def show(self, texts, confidences=(), chosen=None, unsure=()):
         """texts: each digit's text ("7", "?"); confidences: each one's, or () for none to show;
         unsure: whether each one's confidence is shown as doubtful. The digits are drawn smaller
-        until they fit the strip's width."""
+        until they fit the strip, confidences and all."""
         first = next(index for index, (count, sizes) in enumerate(DIGIT_FONT_SIZES) if len(texts) <= count)
         for digit_size, confidence_size in [sizes for count, sizes in DIGIT_FONT_SIZES[first:]] + [(10, 7)]:
             self._show(texts, confidences, chosen, unsure, digit_size, confidence_size)
             self.update_idletasks()
-            if sum(column.winfo_reqwidth() + 2 for column in self._columns) <= int(self.cget("width")):
+            fits_across = sum(column.winfo_reqwidth() + 2 for column in self._columns) <= int(self.cget("width"))
+            if fits_across and max(column.winfo_reqheight() for column in self._columns) <= int(self.cget("height")):
                 return
 
     def _show(self, texts, confidences, chosen, unsure, digit_size, confidence_size):

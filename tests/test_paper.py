@@ -141,18 +141,3 @@ def test_a_digit_in_a_hard_shadow_over_part_of_the_sheet_is_kept(digit):
 def test_a_desk_with_nothing_on_it_is_still_painted_over():
     photo = in_hard_shadow(drawing(7), at=(100, 300))  # the digit on the lit paper, the "shadow" bare
     assert np.abs(mnist_pixels(photo) - mnist_pixels(in_hard_shadow(drawing(7), at=(100, 300), light=1.0))).mean() < 0.03
-
-
-@pytest.mark.parametrize("digit", [0, 7])  # (a 1 cropped so is nearly all ink: no paper to see)
-def test_a_digit_cropped_to_its_ink_is_no_desk(digit):
-    """A picture cropped tightly round a digit has its strokes running off each edge; they are
-    ink, not a desk around a sheet (a desk holds a corner of the picture)."""
-    drawn = drawing(digit)
-    tight = drawn.crop(ImageOps.invert(drawn).getbbox())
-    np.testing.assert_array_equal(ink_mask(tight), np.asarray(tight) < 200)
-
-
-def test_a_seven_whose_bar_runs_along_the_top_edge_keeps_its_bar():
-    seven = Image.new("L", (280, 280), 255)
-    ImageDraw.Draw(seven).line([(50, 8), (190, 8), (90, 250)], fill=0, width=20, joint="curve")
-    np.testing.assert_array_equal(ink_mask(seven), np.asarray(seven) < 200)

@@ -51,7 +51,6 @@ def find_desk(pixels, ink_below):
     threshold = _otsu(paper_only)  # the desk against the paper
     # the desk, back to its edge but not into strokes, and in strips along the picture's edge
     desk = (max_filter(reaching_edge(paper_only < threshold), 5) | _edge_band(pixels.shape, 2)) & (pixels < threshold)
-    desk = _holding_a_corner(desk)
     if border(desk).mean() < MIN_DESK_BORDER:
         return None
     wide = ~max_filter(paper_only < threshold, MIN_SHEET_WIDTH)
@@ -103,17 +102,6 @@ def holds_writing(grey_image, desk):
     off_picture = np.unique(border(labels))
     pieces = np.setdiff1d(np.flatnonzero(stats[:, cv2.CC_STAT_AREA] >= MIN_WRITING), np.append(off_picture, 0))
     return pieces.size > 0
-
-
-def _holding_a_corner(desk):
-    """The parts of the desk that hold a corner of the picture. A sheet's edge is a straight
-    line across the picture, and either side of such a line holds a corner; the stroke of a
-    digit cropped tightly runs off the picture's edge, but seldom through a corner."""
-    import cv2
-
-    _, labels = cv2.connectedComponents(desk.astype(np.uint8), connectivity=8)
-    corners = np.unique(labels[[0, 0, -1, -1], [0, -1, 0, -1]])
-    return np.isin(labels, corners[corners > 0])
 
 
 def _smallest_rectangle(region):

@@ -74,9 +74,10 @@ def holds_writing(grey_image, desk):
     """Whether the desk found holds ink at its own light: then it is the sheet in a hard
     shadow (a desk holds no writing), to be divided out with the light, not painted over.
 
-    Looked at in the picture shrunk to WRITING_SEARCH_SIDE, inside the desk (a pixel of
-    the shrunk picture off the sheet: the pixels of its edge are a mix of both): ink is darker than INK_RATIO of the light around it (a closing over a square an
-    eighth of the picture wide, wider than strokes) and than the desk's own grain and noise.
+    Looked at in the picture shrunk to WRITING_SEARCH_SIDE, inside the desk (a pixel of the
+    shrunk picture off the sheet: the pixels of its edge are a mix of both): ink is darker than
+    INK_RATIO of the light around it (a closing over a square an eighth of the picture wide,
+    wider than strokes) and than the desk's own grain and noise, as in photo.py.
     """
     import cv2  # (imported when a picture is read: the window starts without it)
 

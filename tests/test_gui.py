@@ -827,3 +827,76 @@ def test_each_digit_of_a_short_number_shows_its_confidence(app):
     for column in app.number._columns:
         confidence = column.winfo_children()[1]
         assert column.winfo_y() + confidence.winfo_y() + confidence.winfo_height() <= strip_bottom  # not cut off
+
+
+FILE_DIALOG = ".__tk_filedialog"  # Tk's own Open dialog on X11 (tkfbox.tcl)
+
+
+def type_into_file_dialog(root, typed, warnings, listed):
+    """When Tk's Open dialog shows, type `typed` as the file name and press its Open button. The
+    names it lists first are kept in `listed`; a warning it gives instead (a message box) is kept in
+    `warnings`, closed, and the dialog cancelled."""
+    data = "::tk::dialog::file::__tk_filedialog"
+
+    def answer():
+        if not int(root.tk.call("winfo", "exists", FILE_DIALOG)):
+            root.after(20, answer)
+            return
+        root.tk.call("::tk::dialog::file::Update", FILE_DIALOG)  # list the folder now, not when idle
+        icons = root.tk.call("set", f"{data}(icons)")
+        listed.extend(str(root.tk.call(icons, "get", item)) for item in range(int(root.tk.call(icons, "index", "end"))))
+        entry = root.tk.call("set", f"{data}(ent)")
+        root.tk.call(entry, "delete", 0, "end")
+        root.tk.call(entry, "insert", 0, typed)
+        root.after_idle(lambda: root.tk.call(root.tk.call("set", f"{data}(okBtn)"), "invoke"))
+        root.after(20, dismiss_warning)
+
+    def dismiss_warning():
+        if not int(root.tk.call("winfo", "exists", FILE_DIALOG)):
+            return  # the dialog took the name
+        box = FILE_DIALOG + ".__tk__messagebox"
+        if int(root.tk.call("winfo", "exists", box)):
+            warnings.append(root.tk.call(box + ".msg", "cget", "-text"))
+            root.tk.call("set", "::tk::Priv(button)", "ok")
+            root.after_idle(lambda: root.tk.call(root.tk.call("set", f"{data}(cancelBtn)"), "invoke"))
+            return
+        root.after(20, dismiss_warning)
+
+    root.after(20, answer)
+
+
+@pytest.mark.parametrize("name, typed", [("photo", "photo"), ("scan.jpg", "scan.jpg"), ("SCAN.JPG", "SCAN.JPG"),
+                                         ("digit.png", "digit.png"), ("picture.jpeg", "picture.jpeg"),
+                                         ("scan.JPG", "scan"), ("photo.webp", "photo"), ("IMG_2.PNG", "IMG_2.PNG")])
+def test_open_takes_a_file_name_typed_with_any_extension_or_none(app, tmp_path, name, typed):
+    image = Image.new("L", (280, 280), 255)
+    image.paste(render_strokes([[(x, y) for x, y in s] for s in DRAWN_DIGITS[7]]))
+    image.save(tmp_path / name, format="PNG" if not name.lower().endswith((".jpg", ".jpeg")) else "JPEG")
+    app.settings.last_folder = str(tmp_path)  # Open… starts there
+    (tmp_path / "notes.txt").write_text("not an image")
+    warnings, listed = [], []
+    type_into_file_dialog(app.root, typed, warnings, listed)
+    app.open_button.invoke()
+    assert not warnings, warnings
+    assert "notes.txt" not in listed and (name in listed) == ("." in name)  # images are listed, any case
+    wait_for_photo(app)
+    assert app.status.get().startswith(f"Opened {name}.")
+    assert app.pad.photo is not None and app.answer.get() == "7"
+    assert app.settings.last_folder == str(tmp_path)
+
+
+def test_a_name_typed_without_extension_means_the_one_image_of_that_name(tmp_path):
+    from digitpad.gui.open_dialog import complete_image_name
+
+    (tmp_path / "scan.JPG").write_bytes(b"x")
+    (tmp_path / "page.png").write_bytes(b"x")
+    (tmp_path / "page.jpg").write_bytes(b"x")
+    (tmp_path / "notes.txt").write_bytes(b"x")
+    (tmp_path / "photo").write_bytes(b"x")
+    assert complete_image_name(str(tmp_path), "scan") == "scan.JPG"
+    assert complete_image_name(str(tmp_path), "page") == "page"  # two images of that name: Tk says none is
+    assert complete_image_name(str(tmp_path), "notes") == "notes"  # not an image
+    assert complete_image_name(str(tmp_path), "photo") == "photo"  # a file of that very name
+    assert complete_image_name(str(tmp_path), "scan.png") == "scan.png"  # an extension typed is kept
+    assert complete_image_name(str(tmp_path), "*.JPG") == "*.JPG"  # a pattern filters the list
+    assert complete_image_name(str(tmp_path / "missing"), "scan") == "scan"

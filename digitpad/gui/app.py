@@ -16,6 +16,7 @@ from digitpad.gui.commands import COMMANDS, DIGIT_KEYS, MENUS, shortcut_rows
 from digitpad.gui.handwriting import Handwriting
 from digitpad.gui.jobs import JobSlot
 from digitpad.gui.number_strip import NumberStrip
+from digitpad.gui.open_dialog import ask_image
 from digitpad.gui.pad import DrawingPad
 from digitpad.gui.photo_reading import PhotoReader
 from digitpad.gui.region import CHOSEN, CLICK, OUTSIDE, TOO_SMALL, region_of_drag
@@ -45,7 +46,6 @@ PHOTO_HINT = N_("Drag a rectangle around a digit to read only it; click the phot
                 "Clear (Escape) to draw.")
 TUTORIAL = "两层全连接神经网络实现手写数字识别"
 TUTORIAL_IN_ENGLISH = N_("“Handwritten digit recognition with a two-layer fully connected network”")
-IMAGE_PATTERNS = "*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff"
 
 
 class App:
@@ -467,9 +467,7 @@ class App:
 
     # -- files
     def open_photo(self):
-        path = filedialog.askopenfilename(parent=self.root, title=_("Open a photo of a digit"),
-                                          filetypes=[(_("Images"), IMAGE_PATTERNS), (_("All files"), "*")],
-                                          initialdir=self._open_folder())
+        path = ask_image(self.root, initialdir=self._open_folder())
         if path:
             self.settings.last_folder = str(Path(path).parent)
             self.save_settings()

@@ -13,7 +13,7 @@ IMAGE_EXTENSIONS = ("png", "jpg", "jpeg", "bmp", "gif", "webp", "tif", "tiff")
 _COMPLETE_COMMAND = "digitpad_complete_image_name"
 # Tk's dialog checks a typed name in VerifyFileName: for Open, no extension is added to it, and a
 # name naming no file is first completed by digitpad (complete_image_name); Save is left alone.
-_VERIFY_WRAPPER = """
+_VERIFY_WRAPPER = """# digitpad: Open takes the name typed, completed (Tcl, not shown to users)
 rename ::tk::dialog::file::VerifyFileName ::tk::dialog::file::VerifyFileNameAsTyped
 proc ::tk::dialog::file::VerifyFileName {w filename} {
     upvar ::tk::dialog::file::[winfo name $w] data

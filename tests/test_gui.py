@@ -900,3 +900,15 @@ def test_a_name_typed_without_extension_means_the_one_image_of_that_name(tmp_pat
     assert complete_image_name(str(tmp_path), "scan.png") == "scan.png"  # an extension typed is kept
     assert complete_image_name(str(tmp_path), "*.JPG") == "*.JPG"  # a pattern filters the list
     assert complete_image_name(str(tmp_path / "missing"), "scan") == "scan"
+
+
+def test_a_file_that_cannot_be_opened_is_no_longer_said_once_the_user_draws_or_clears(app, tmp_path):
+    bad = tmp_path / "bad.png"
+    bad.write_text("not an image")
+    for move_on in (lambda: draw(app.pad, [dense(s) for s in DRAWN_DIGITS[7]]), app.clear):
+        app.show_photo(str(bad))
+        wait_for_photo(app)
+        assert "bad.png" in app.status.get() and app.status_label.cget("foreground") == "#b00020"
+        move_on()
+        assert "bad.png" not in app.status.get()
+    assert app.pad.is_blank() and app.answer.get() == BLANK

@@ -70,7 +70,7 @@ class App:
         self.live = tk.BooleanVar(root, self.settings.live)
         self.auto_adapt = tk.BooleanVar(root, self.settings.auto_adapt)  # adapt after each correction
         self.status = tk.StringVar(root)
-        self._saying_opened = False
+        self._saying_opened = False  # the status speaks of a file opened or not: gone when the user draws or clears
         self._status_tip = ""  # the whole message (full paths) shown when the pointer rests on the status bar
         self._build_menus()
         self._build_body()
@@ -492,6 +492,7 @@ class App:
     def _photo_not_opened(self, path, error):
         self.say(str(error) if isinstance(error, ImageError)
                  else _("Cannot open {name}: {error}").format(name=Path(path).name, error=error), error=True)
+        self._saying_opened = True  # (about that file: said until the user draws or clears)
 
     def _photo_opened(self, path, result):
         self.handwriting.pad_changed()  # a kept correction is about the picture shown before

@@ -102,3 +102,21 @@ def test_twelve_digits_drawn_on_the_pad_are_all_seen_and_clicked(app):
     assert len(app.reading.digits) == 12
     for index in reversed(range(12)):
         assert_digit_is_seen_and_clicked(app, index)
+
+
+def test_the_arrow_keys_choose_the_digit_and_keep_it_in_view(app):
+    text = "31415926535897932384626433832795028841971"  # too long to wrap: the strip scrolls
+    app._show_reading(reading_of(text), blank="")
+    app.root.update()
+    app.choose_digit(0)
+    for index in range(1, len(text)):
+        app.root.event_generate("<Right>")
+        app.root.update()
+        assert app.chosen == index and inside_strip(app, index)
+        assert app.bars.values == pytest.approx(app.reading.digits[index].probabilities.tolist())
+    app.root.event_generate("<Right>")  # at the last digit: stays there
+    assert app.chosen == len(text) - 1
+    for index in reversed(range(len(text) - 1)):
+        app.root.event_generate("<Left>")
+        app.root.update()
+        assert app.chosen == index and inside_strip(app, index)

@@ -140,6 +140,8 @@ class App:
             "forget_samples": handwriting.forget_samples, "show_samples": handwriting.show_samples,
             "framing": self.recognize, "live": lambda: None, "auto_adapt": lambda: None,
             "show_shortcuts": self.show_shortcuts, "show_about": self.show_about,
+            "previous_digit": lambda: self.choose_digit(self.chosen - 1),
+            "next_digit": lambda: self.choose_digit(self.chosen + 1),
         }
 
     def _build_menus(self):

@@ -24,6 +24,8 @@ class NumberStrip(tk.Frame):
         self.pack_propagate(False)  # a fixed size: the window keeps its size whatever the answer
         self._on_choose = on_choose
         self._columns = []
+        self._shown = None  # the texts, confidences and doubts the columns show
+        self._scrolls = False  # the digits are wider than the strip
         self._size = (width, height)
         background = self.cget("background")
         self._scrollbar = ttk.Scrollbar(self, orient="horizontal")
@@ -45,12 +47,16 @@ class NumberStrip(tk.Frame):
         widget.bindtags((self._wheel_tag, *widget.bindtags()))
 
     def _scroll(self, step):
-        if self._scrollbar.winfo_ismapped():
+        if self._scrolls:
             self._view.xview_scroll(step * 3, "units")
 
     def show(self, texts, confidences=(), chosen=None, unsure=()):
         """texts: each digit's text ("7", "?"); confidences: each one's, or () for none to show;
         unsure: whether each one's confidence is shown as doubtful."""
+        shown = (list(texts), list(confidences), list(unsure))
+        if shown == self._shown and self._columns:
+            return self._choose(chosen)  # the same number: only the chosen digit changes
+        self._shown = shown
         width, height = self._size
         for lines in range(1, MOST_LINES + 1):
             for digit_size, confidence_size in FONT_SIZES:
@@ -105,6 +111,7 @@ class NumberStrip(tk.Frame):
 
     def _scrolling(self, on, chosen):
         """Show the scrollbar when the digits are wider than the strip, and the chosen digit in view."""
+        self._scrolls = on
         if on:
             self._scrollbar.pack(side="bottom", fill="x", before=self._view)
         else:
@@ -113,6 +120,15 @@ class NumberStrip(tk.Frame):
         self._view.configure(scrollregion=(0, 0, self._digits.winfo_reqwidth(), self._digits.winfo_reqheight()))
         self._view.xview_moveto(0)
         if on and chosen is not None and 0 <= chosen < len(self._columns):
+            self.show_digit(chosen)
+
+    def _choose(self, chosen):
+        """Mark the chosen digit (a number of several digits) and bring it into view."""
+        for index, column in enumerate(self._columns):
+            colour = CHOSEN_BACKGROUND if index == chosen and len(self._columns) > 1 else self.cget("background")
+            for widget in (column, *column.winfo_children()):
+                widget.configure(background=colour)
+        if chosen is not None and 0 <= chosen < len(self._columns) and self._scrolls:
             self.show_digit(chosen)
 
     def show_digit(self, index):

@@ -912,3 +912,24 @@ def test_a_file_that_cannot_be_opened_is_no_longer_said_once_the_user_draws_or_c
         move_on()
         assert "bad.png" not in app.status.get()
     assert app.pad.is_blank() and app.answer.get() == BLANK
+
+
+def test_the_longest_messages_under_the_answer_are_not_cut_off(app):
+    from digitpad.recognition.numbers import DigitReading, Reading
+
+    def lines_needed(label):
+        whole = tk.Label(app.root, text=label.cget("text"), font=label.cget("font"), justify="left",
+                         wraplength=label.cget("wraplength"))
+        needed = whole.winfo_reqheight()
+        whole.destroy()
+        return needed
+
+    digits = tuple(DigitReading(7, 0.532, np.eye(10)[7] * 0.532, (i * 30, 20, i * 30 + 25, 100),
+                                np.zeros((28, 28), np.float32), not_digit=0.99) for i in range(12))
+    app._show_reading(Reading(digits), blank="")  # "Digit 12 of 12: not sure this is one digit (53.2% sure)…"
+    for show in (lambda: app.choose_digit(11), lambda: app._photo_read(
+            type("Result", (), {"reading": Reading(()), "region": object(), "outline": None})())):
+        show()
+        app.root.update()
+        label = app.detail_label
+        assert app.detail.get() and label.winfo_height() >= lines_needed(label), app.detail.get()

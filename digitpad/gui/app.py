@@ -41,6 +41,7 @@ KIND_MENU_LABELS = {"mlp": N_("Two-layer network"), "cnn": N_("Convolutional net
 BLANK = ""  # the answer while there is nothing to read
 NOT_SURE_BELOW = 0.5  # below this confidence the answer is "not sure", not a digit
 PREVIEW_SCALE = 4  # "what the model sees": 28x28 shown at 112x112
+ANSWER_WIDTH = 330  # px: the number read, and the message under it
 INK_VIEW_SIZE = (150, 120)  # the photo with its ink outlined: as wide as the preview's caption, beside the bars
 PHOTO_HINT = N_("Drag a rectangle around a digit to read only it; click the photo to read all of it. "
                 "Clear (Escape) to draw.")
@@ -201,10 +202,12 @@ class App:
         # fixed sizes: the window never changes its size as answers and messages change
         answer_box = ttk.Frame(right)
         answer_box.grid(row=0, column=0, columnspan=2, sticky="nw")
-        self.number = NumberStrip(answer_box, on_choose=self.choose_digit, width=330, height=70)
+        self.number = NumberStrip(answer_box, on_choose=self.choose_digit, width=ANSWER_WIDTH, height=70)
         self.number.pack(anchor="w")
-        tk.Label(answer_box, textvariable=self.detail, wraplength=270, width=36, height=2, anchor="nw",
-                 justify="left").pack(anchor="w")
+        # as wide as the answer (width=1: the strip sets the width); two lines
+        self.detail_label = tk.Label(answer_box, textvariable=self.detail, wraplength=ANSWER_WIDTH - 4, width=1,
+                                     height=2, anchor="nw", justify="left")
+        self.detail_label.pack(anchor="w", fill="x")
         self.preview = tk.Label(right, background="black", width=28 * PREVIEW_SCALE, height=28 * PREVIEW_SCALE)
         self.preview.grid(row=0, column=2, sticky="e")
         ttk.Label(right, text=_("What the model sees"), foreground="#555").grid(row=1, column=2, sticky="e")
@@ -307,7 +310,7 @@ class App:
     def _photo_read(self, result):
         """The photo (or the part chosen) was read: the answer, and the ink found, outlined."""
         blank = _("No digit found: the picture is blank") if result.region is None else \
-            _("No digit found in the part chosen: drag around a digit, or click the photo to read all of it.")
+            _("No digit in the part chosen: drag around a digit, or click the photo to read it all.")
         self._show_reading(result.reading, blank)
         self._show_ink(result.outline)
 

@@ -11,7 +11,7 @@ class Command:
     label: str = ""  # in the menu, and in the shortcuts help (English: translated when shown)
     menu: str = ""  # a key of MENUS; "" for a key without a menu entry
     keys: tuple = ()  # Tk event sequences
-    accelerator: str = ""  # the keys as shown to the user (key names are not translated)
+    accelerator: str = ""  # the keys as shown to the user (key names are not translated, arrow keys are)
     toggles: str = ""  # for a check item: the name of the App's BooleanVar it switches
 
 
@@ -22,8 +22,8 @@ COMMANDS = (
     Command("recognize", N_("Recognize"), keys=("<Return>", "<KP_Enter>"), accelerator="Return"),
     Command("clear", N_("Clear"), keys=("<Escape>", "<Delete>"), accelerator="Escape, Delete"),
     Command("undo", N_("Undo the last stroke"), keys=("<Control-z>",), accelerator="Ctrl+Z"),
-    Command("previous_digit", N_("A number: show the digit to the left"), keys=("<Left>",), accelerator="Left"),
-    Command("next_digit", N_("A number: show the digit to the right"), keys=("<Right>",), accelerator="Right"),
+    Command("previous_digit", N_("A number: show the digit to the left"), keys=("<Left>",), accelerator=N_("Left")),
+    Command("next_digit", N_("A number: show the digit to the right"), keys=("<Right>",), accelerator=N_("Right")),
     Command("open_photo", N_("Open…"), "file", ("<Control-o>",), "Ctrl+O"),
     Command("save_drawing", N_("Save drawing as PNG…"), "file", ("<Control-s>",), "Ctrl+S"),
     Command("", menu="file"),
@@ -51,5 +51,5 @@ def shortcut_rows():
     """(keys, what they do) for the keyboard-shortcuts help, translated."""
     rows = [(_("Left button"), _("Draw")),
             (_("Drag on a photo"), _("Read only the part inside the rectangle (a click: all of it; Escape: drop it)"))]
-    rows += [(command.accelerator, _(command.label)) for command in COMMANDS if command.accelerator]
+    rows += [(_(command.accelerator), _(command.label)) for command in COMMANDS if command.accelerator]
     return rows + [(DIGIT_HELP[0], _(DIGIT_HELP[1]))]

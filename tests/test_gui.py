@@ -933,3 +933,11 @@ def test_the_longest_messages_under_the_answer_are_not_cut_off(app):
         app.root.update()
         label = app.detail_label
         assert app.detail.get() and label.winfo_height() >= lines_needed(label), app.detail.get()
+
+
+def test_saving_a_blank_pad_says_there_is_nothing_to_save(app, tmp_path, monkeypatch):
+    asked = []
+    monkeypatch.setattr("tkinter.filedialog.asksaveasfilename", lambda **options: asked.append(options) or "")
+    app.root.event_generate("<Control-s>")
+    app.root.update()
+    assert not asked and "Nothing to save" in app.status.get()

@@ -518,6 +518,9 @@ class App:
         self.status_label.configure(foreground="#b00020" if error else "black")
 
     def save_drawing(self):
+        if self.pad.is_blank():  # a white picture saved would look like a failed save
+            self.say(_("Nothing to save: the pad is blank. Draw first."))
+            return
         path = filedialog.asksaveasfilename(parent=self.root, title=_("Save the drawing"), defaultextension=".png",
                                             filetypes=[(_("PNG image"), "*.png")])
         if not path:

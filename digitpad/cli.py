@@ -514,8 +514,8 @@ def _train(args):
         elif result.head_problem:
             import shlex
 
-            command = f"python -m digitpad.training.not_digit {shlex.quote(str(result.out))}"
-            command += f" --mnist {shlex.quote(args.data)}" if args.data else ""
+            command = shlex.join(["python", "-m", "digitpad.training.not_digit", str(result.out),
+                                  *(["--mnist", args.data] if args.data else [])])
             say_error(_("they have no not-a-digit check ({reason}): they read digits but never answer \"not a digit\" "
                         "or \"not sure\"; to fit it: {command}").format(reason=result.head_problem, command=command))
     elif result.out_accuracy is not None and result.out_accuracy >= (result.start_accuracy or 0.0):

@@ -1,5 +1,6 @@
 """Training new weights fits their "not a digit" head in the same job: progress, cancel, files."""
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -10,7 +11,7 @@ from digitpad.recognition.recognizer import IS_DIGIT, NO_DIGIT_VERDICT, NOT_SURE
 from digitpad.recognition.weights import backup_path, read_weights
 
 training = pytest.importorskip("digitpad.training.train")
-from digitpad.paths import shipped_weights  # noqa: E402
+from digitpad.paths import shipped_weights, user_weights  # noqa: E402
 from digitpad.training.progress import HeadProgress  # noqa: E402
 
 
@@ -119,3 +120,70 @@ def test_a_head_that_cannot_be_written_leaves_the_weights_usable_and_says_why(tm
     assert "mine.not-digit.npz is in its place and is not a file" in result.head_problem
     assert head_path(out).is_dir() and files(tmp_path) == ["mine.not-digit.npz", "mine.weights.h5"]
     assert Recognizer.load(out).weights.test_accuracy == pytest.approx(result.best_accuracy)
+
+
+@pytest.fixture
+def cnn_app(monkeypatch):
+    tk = pytest.importorskip("tkinter")
+    from digitpad.gui.app import App
+
+    errors = []
+    monkeypatch.setattr(tk.Tk, "report_callback_exception", lambda self, *info: errors.append(info))
+    root = tk.Tk()
+    app = App(root, weights=shipped_weights("cnn"))
+    root.update()
+    yield app
+    root.destroy()
+    assert not errors, f"a Tk callback raised: {errors[0][1]!r}"
+
+
+def train_in_the_window(app, mnist_dir, on_report=lambda dialog, item: None):
+    """Model → Train… with the tiny MNIST, 2 epochs; runs until the job ends; the dialog."""
+    app.open_training()
+    dialog = app.training
+    dialog.data.set(str(mnist_dir))
+    dialog.epochs.set(2)
+    dialog.batch_size.set(16)
+    dialog.augment.set(False)
+    report = dialog._report
+
+    def recording_report(item):
+        report(item)
+        on_report(dialog, item)
+
+    dialog._report = recording_report
+    dialog.start_button.invoke()
+    deadline = time.monotonic() + 300
+    while dialog.running():
+        assert time.monotonic() < deadline, "timed out waiting for the training"
+        app.root.update()
+    app.root.update()
+    return dialog
+
+
+def test_the_window_fits_the_head_of_its_new_weights_and_uses_it(cnn_app, mnist_dir):
+    seen = []
+    dialog = train_in_the_window(cnn_app, mnist_dir, lambda dialog, item: seen.append(
+        (dialog.status.get(), float(dialog.batch_bar["value"]))) if isinstance(item, HeadProgress) else None)
+    assert seen and {status for status, _bar in seen} == {
+        "Fitting the not-a-digit check for the new weights (they are saved)…"}
+    assert [bar for _status, bar in seen] == sorted(bar for _status, bar in seen) and seen[-1][1] > seen[0][1]
+    out = user_weights("cnn")
+    assert dialog.status.get().endswith("Their not-a-digit check: mnist-cnn.not-digit.npz") and head_path(out).is_file()
+    assert cnn_app.recognizer.weights.path == out
+    assert cnn_app._current_recognizer().not_digit_head.digest == fixed_digest("cnn", cnn_app.recognizer.weights.params)
+
+
+def test_cancel_in_the_window_while_fitting_the_head_keeps_the_new_weights(cnn_app, mnist_dir):
+    def cancel_at_head(dialog, item):
+        if isinstance(item, HeadProgress) and dialog.cancel_button.instate(["!disabled"]):
+            dialog.cancel_button.invoke()
+            assert dialog.status.get() == "Cancelling: the new weights are kept, without their not-a-digit check…"
+
+    dialog = train_in_the_window(cnn_app, mnist_dir, cancel_at_head)
+    out = user_weights("cnn")
+    assert dialog.status.get().startswith("Cancelled; kept the best weights")
+    assert dialog.status.get().endswith('They have no not-a-digit check (cancelled): they never answer "not a digit".')
+    assert out.is_file() and not head_path(out).exists()
+    assert [p.name for p in out.parent.iterdir() if "partial" in p.name] == []
+    assert cnn_app.recognizer.weights.path == out and cnn_app._current_recognizer().not_digit_head is None

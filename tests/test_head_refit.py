@@ -169,7 +169,8 @@ def test_the_window_fits_the_head_of_its_new_weights_and_uses_it(cnn_app, mnist_
         "Fitting the not-a-digit check for the new weights (they are saved)…"}
     assert [bar for _status, bar in seen] == sorted(bar for _status, bar in seen) and seen[-1][1] > seen[0][1]
     out = user_weights("cnn")
-    assert dialog.status.get().endswith("Their not-a-digit check: mnist-cnn.not-digit.npz") and head_path(out).is_file()
+    assert dialog.status.get().startswith("Done: the best weights")
+    assert dialog.numbers.get() == "Their not-a-digit check: mnist-cnn.not-digit.npz" and head_path(out).is_file()
     assert cnn_app.recognizer.weights.path == out
     assert cnn_app._current_recognizer().not_digit_head.digest == fixed_digest("cnn", cnn_app.recognizer.weights.params)
 
@@ -183,7 +184,7 @@ def test_cancel_in_the_window_while_fitting_the_head_keeps_the_new_weights(cnn_a
     dialog = train_in_the_window(cnn_app, mnist_dir, cancel_at_head)
     out = user_weights("cnn")
     assert dialog.status.get().startswith("Cancelled; kept the best weights")
-    assert dialog.status.get().endswith('They have no not-a-digit check (cancelled): they never answer "not a digit".')
+    assert dialog.numbers.get() == 'They have no not-a-digit check (cancelled): they never answer "not a digit".'
     assert out.is_file() and not head_path(out).exists()
     assert [p.name for p in out.parent.iterdir() if "partial" in p.name] == []
     assert cnn_app.recognizer.weights.path == out and cnn_app._current_recognizer().not_digit_head is None

@@ -114,8 +114,8 @@ class TrainingDialog(tk.Toplevel):
         self.batch_bar = ttk.Progressbar(box, length=360, mode="determinate")
         self.batch_bar.grid(row=2, column=1, sticky="ew", pady=2)
         self.numbers = tk.StringVar(self, "")
-        tk.Label(box, textvariable=self.numbers, font="TkFixedFont", height=3, anchor="nw", justify="left").grid(
-            row=3, column=0, columnspan=2, sticky="ew")
+        tk.Label(box, textvariable=self.numbers, font="TkFixedFont", height=3, wraplength=480, anchor="nw",
+                 justify="left").grid(row=3, column=0, columnspan=2, sticky="ew")
         self._chart_frame = ttk.Frame(box, width=_Chart.WIDTH, height=_Chart.HEIGHT)
         self._chart_frame.grid(row=4, column=0, columnspan=2)
         buttons = ttk.Frame(self, padding=(8, 0, 8, 8))
@@ -224,13 +224,13 @@ class TrainingDialog(tk.Toplevel):
         elif outcome.saved:
             message = (_("Cancelled; kept the best weights ({accuracy} on MNIST test) in {path}") if outcome.cancelled
                        else _("Done: the best weights ({accuracy} on MNIST test) in {path}"))
-            message = message.format(accuracy=f"{outcome.best_accuracy:.2%}", path=outcome.out)
+            self.status.set(message.format(accuracy=f"{outcome.best_accuracy:.2%}", path=outcome.out))
+            # below, where the head's steps were counted (the status has no room left for it)
             if outcome.head is not None:
-                message += "\n" + _("Their not-a-digit check: {path}").format(path=outcome.head.name)
+                self.numbers.set(_("Their not-a-digit check: {path}").format(path=outcome.head.name))
             elif outcome.head_problem:
-                message += "\n" + _("They have no not-a-digit check ({reason}): they never answer \"not a digit\".").format(
-                    reason=outcome.head_problem)
-            self.status.set(message)
+                self.numbers.set(_("They have no not-a-digit check ({reason}): they never answer \"not a digit\".")
+                                 .format(reason=outcome.head_problem))
         else:
             self.status.set(_("Cancelled: no epoch beat the current weights; nothing was changed.") if outcome.cancelled
                             else _("Done: no epoch beat the current weights; nothing was changed."))

@@ -188,3 +188,36 @@ def test_cancel_in_the_window_while_fitting_the_head_keeps_the_new_weights(cnn_a
     assert out.is_file() and not head_path(out).exists()
     assert [p.name for p in out.parent.iterdir() if "partial" in p.name] == []
     assert cnn_app.recognizer.weights.path == out and cnn_app._current_recognizer().not_digit_head is None
+
+
+def test_digitpad_train_fits_the_head_and_says_where(mnist_dir, isolated_home, capsys):
+    from digitpad.cli import main
+
+    assert main(["train", "--model", "cnn", "--data", str(mnist_dir), "--epochs", "1", "--fresh", "--seed", "0"]) == 0
+    out = capsys.readouterr().out
+    written = isolated_home / "mnist-cnn.weights.h5"
+    assert "fitting the not-a-digit check for the new weights" in out
+    assert f"their not-a-digit check: {head_path(written)}" in out
+    assert Recognizer.load(written).not_digit_head.digest == fixed_digest("cnn", read_weights(written).params)
+
+
+def test_ctrl_c_while_digitpad_train_fits_the_head_keeps_the_weights(mnist_dir, isolated_home):
+    import signal
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-m", "digitpad", "train", "--model", "cnn", "--data", str(mnist_dir),
+                                "--epochs", "1", "--fresh"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for line in process.stdout:
+        if line.startswith("fitting the not-a-digit check"):
+            process.send_signal(signal.SIGINT)
+            break
+    out, err = process.communicate(timeout=300)
+    assert process.returncode == 130, err
+    written = isolated_home / "mnist-cnn.weights.h5"
+    assert "saved the best weights" in out and f"to {written}" in out
+    assert "Traceback" not in err and err.strip().splitlines()[-1] == (  # (TensorFlow logs before it)
+        f'digitpad: they have no not-a-digit check (cancelled): they read digits but never answer "not a digit" or '
+        f'"not sure"; to fit it: python -m digitpad.training.not_digit {written} --mnist {mnist_dir}')
+    assert sorted(p.name for p in isolated_home.iterdir() if not p.name.endswith(".lock")) == ["mnist-cnn.weights.h5"]
+    assert Recognizer.load(written).not_digit_head is None

@@ -187,9 +187,10 @@ def could_be_a_one(pixels):
     return rows.size == 0 or (cols[-1] - cols[0] + 1) < MIN_ASPECT[np.arange(10) != 1].min() * (rows[-1] - rows[0] + 1)
 
 
-def examples(images, labels, count, rng, progress=print, cancel=None):
+def examples(images, labels, count, rng, progress=print, cancel=None, on_picture=None):
     """(pixels (n, 28, 28), is_not_digit (n,)) made from these MNIST images, about count of each;
-    raises FittingCancelled soon after cancel (a threading.Event) is set."""
+    progress(what) after each kind, on_picture(made, wanted) after each picture without digits
+    (they take most of the time); raises FittingCancelled soon after cancel (a threading.Event) is set."""
     pixels, targets = [], []
     cancel = cancel or threading.Event()
 
@@ -241,13 +242,16 @@ def examples(images, labels, count, rng, progress=print, cancel=None):
         made += len(spans)
     progress("pieces of numbers made")
     made = 0
-    while made < count * 0.15:  # pictures with no digit, through the app's preprocessing
+    wanted = int(np.ceil(count * 0.15))
+    while made < wanted:  # pictures with no digit, through the app's preprocessing
         _check(cancel)
         try:
             add(mnist_pixels(noise_picture(rng)), 1.0)
             made += 1
         except BlankImageError:
-            pass
+            continue
+        if on_picture is not None:
+            on_picture(made, wanted)
     progress("pictures without digits made")
     return np.stack(pixels).astype(np.float32), np.array(targets, dtype=np.float32)
 
@@ -307,6 +311,7 @@ def _Steps(on_epoch, cancel):
     return Steps()
 
 
+PICTURE_STEPS = 10
 AFTER_TRAINING_COUNT = 40000  # examples of each class, about, when training fits a head for its weights (at most one a training image)
 
 
@@ -316,14 +321,27 @@ def fit_head_for(weights, images, labels, count=None, epochs=EPOCHS, seed=0, on_
     raises FittingCancelled soon after cancel is set."""
     count = count or min(AFTER_TRAINING_COUNT, len(images))
     report = on_progress or (lambda progress: None)
-    stages = 5  # the five kinds of examples made (the features are computed after the last)
-    steps = stages + epochs
-    done = iter(range(1, stages + 1))
+    # a step for each of the four quick kinds of examples, PICTURE_STEPS for the pictures without
+    # digits (most of the time), one for each epoch (the features are computed before the first)
+    quick, steps = 4, 4 + PICTURE_STEPS + epochs
+    quick_done, pictures_shown = iter(range(1, quick + 1)), [0]
+
+    def kind_made(what):
+        step = next(quick_done, None)  # (the pictures' end is reported by picture_made)
+        if step is not None:
+            report(HeadProgress(step, steps))
+
+    def picture_made(made, wanted):
+        shown = made * PICTURE_STEPS // wanted
+        if shown > pictures_shown[0]:
+            pictures_shown[0] = shown
+            report(HeadProgress(quick + shown, steps))
+
     report(HeadProgress(0, steps))
-    pixels, targets = examples(images, labels, count, np.random.default_rng(seed),
-                               progress=lambda what: report(HeadProgress(next(done), steps)), cancel=cancel)
+    pixels, targets = examples(images, labels, count, np.random.default_rng(seed), progress=kind_made, cancel=cancel,
+                               on_picture=picture_made)
     return fit_head(weights, pixels, targets, epochs=epochs, seed=seed, cancel=cancel, verbose=0,
-                    on_epoch=lambda epoch: report(HeadProgress(stages + epoch + 1, steps)))
+                    on_epoch=lambda epoch: report(HeadProgress(quick + PICTURE_STEPS + epoch + 1, steps)))
 
 
 def write_head(path, head):

@@ -509,6 +509,15 @@ def _train(args):
             accuracy=f"{result.best_accuracy:.2%}", path=result.out))
         if result.backup is not None:
             print(_("the weights it held before are kept in {path}").format(path=result.backup))
+        if result.head is not None:
+            print(_("their not-a-digit check: {path}").format(path=result.head))
+        elif result.head_problem:
+            import shlex
+
+            command = shlex.join(["python", "-m", "digitpad.training.not_digit", str(result.out),
+                                  *(["--mnist", args.data] if args.data else [])])
+            say_error(_("they have no not-a-digit check ({reason}): they read digits but never answer \"not a digit\" "
+                        "or \"not sure\"; to fit it: {command}").format(reason=result.head_problem, command=command))
     elif result.out_accuracy is not None and result.out_accuracy >= (result.start_accuracy or 0.0):
         print(_("no epoch beat the weights in {path} ({accuracy}): unchanged (--replace replaces them anyway)")
               .format(path=result.out, accuracy=f"{result.out_accuracy:.2%}"))
@@ -591,12 +600,28 @@ def _samples(args):
 
 
 def _print_progress(progress):
+    from digitpad.training.progress import HeadProgress
+
+    if isinstance(progress, HeadProgress):
+        _print_head_progress(progress)
+        return
     line = _("epoch {epoch}/{epochs}  batch {batch}/{batches}  loss {loss}  accuracy {accuracy}").format(
         epoch=progress.epoch + 1, epochs=progress.epochs, batch=progress.batch, batches=progress.batches,
         loss=f"{progress.loss:.4f}", accuracy=f"{progress.accuracy:.4f}")
     if progress.epoch_done:
         print("\r" + line + "  " + _("val_accuracy {accuracy}").format(accuracy=f"{progress.val_accuracy:.4f}"),
               flush=True)
+    elif sys.stdout.isatty():
+        print(f"\r{line}", end="", flush=True)
+
+
+def _print_head_progress(progress):
+    if progress.step == 0:
+        print(_("fitting the not-a-digit check for the new weights (they are saved; Ctrl-C keeps them without it)…"),
+              flush=True)
+    line = _("not-a-digit check: step {step}/{steps}").format(step=progress.step, steps=progress.steps)
+    if progress.step == progress.steps:
+        print("\r" + line, flush=True)
     elif sys.stdout.isatty():
         print(f"\r{line}", end="", flush=True)
 

@@ -8,6 +8,7 @@ from digitpad.gui.placement import place_beside
 from digitpad.i18n import N_, _, has_cjk_font
 from digitpad.training.data import describe_source, load_mnist
 from digitpad.training.limits import MAX_BATCH_SIZE, MAX_EPOCHS
+from digitpad.training.progress import HeadProgress
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class TrainingDialog(tk.Toplevel):
         self._epoch_started = None  # (epoch, monotonic time, batch) when the current epoch was first seen
         self._history = []
         self._chart = None
+        self._fitting_head = False  # the weights are saved; their not-a-digit check is being fitted
         self._build_settings(data_source)
         self.data.trace_add("write", lambda *_args: on_data_source(self.data.get().strip()))
         self._build_progress()
@@ -112,8 +114,8 @@ class TrainingDialog(tk.Toplevel):
         self.batch_bar = ttk.Progressbar(box, length=360, mode="determinate")
         self.batch_bar.grid(row=2, column=1, sticky="ew", pady=2)
         self.numbers = tk.StringVar(self, "")
-        tk.Label(box, textvariable=self.numbers, font="TkFixedFont", height=3, anchor="nw", justify="left").grid(
-            row=3, column=0, columnspan=2, sticky="ew")
+        tk.Label(box, textvariable=self.numbers, font="TkFixedFont", height=3, wraplength=480, anchor="nw",
+                 justify="left").grid(row=3, column=0, columnspan=2, sticky="ew")
         self._chart_frame = ttk.Frame(box, width=_Chart.WIDTH, height=_Chart.HEIGHT)
         self._chart_frame.grid(row=4, column=0, columnspan=2)
         buttons = ttk.Frame(self, padding=(8, 0, 8, 8))
@@ -139,6 +141,7 @@ class TrainingDialog(tk.Toplevel):
         self.cancel_button.state(["!disabled"])
         self._epoch_started = None
         self._history = []
+        self._fitting_head = False
         self.numbers.set("")
         self.epoch_bar.configure(maximum=settings.epochs, value=0)
         self.batch_bar.configure(value=0)
@@ -156,7 +159,8 @@ class TrainingDialog(tk.Toplevel):
     def cancel(self):
         if self.running():
             self.worker.cancel.set()
-            self.status.set(_("Cancelling: the best weights so far are kept…"))
+            self.status.set(_("Cancelling: the new weights are kept, without their not-a-digit check…")
+                            if self._fitting_head else _("Cancelling: the best weights so far are kept…"))
             self.cancel_button.state(["disabled"])
 
     def close(self):
@@ -171,6 +175,9 @@ class TrainingDialog(tk.Toplevel):
         if isinstance(item, str):
             self.status.set(item)
             return
+        if isinstance(item, HeadProgress):
+            self._head_progress(item)
+            return
         if not self.worker.cancel.is_set():
             self.status.set(_("Training…"))
         self.batch_bar.configure(maximum=item.batches, value=item.batch)
@@ -182,6 +189,14 @@ class TrainingDialog(tk.Toplevel):
         if item.epoch_done:
             self._history.append(item)
             self._draw_chart()
+
+    def _head_progress(self, item):
+        """The weights are saved: their not-a-digit check is fitted on MNIST (the Batches bar shows how far)."""
+        self._fitting_head = True
+        if not self.worker.cancel.is_set():
+            self.status.set(_("Fitting the not-a-digit check for the new weights (they are saved)…"))
+        self.batch_bar.configure(maximum=item.steps, value=item.step)
+        self.numbers.set(_("not-a-digit check: step {step}/{steps}").format(step=item.step, steps=item.steps))
 
     def _time_left(self, item):
         """From the batch rate measured in the current epoch (the first epoch's start is slower)."""
@@ -210,6 +225,12 @@ class TrainingDialog(tk.Toplevel):
             message = (_("Cancelled; kept the best weights ({accuracy} on MNIST test) in {path}") if outcome.cancelled
                        else _("Done: the best weights ({accuracy} on MNIST test) in {path}"))
             self.status.set(message.format(accuracy=f"{outcome.best_accuracy:.2%}", path=outcome.out))
+            # below, where the head's steps were counted (the status has no room left for it)
+            if outcome.head is not None:
+                self.numbers.set(_("Their not-a-digit check: {path}").format(path=outcome.head.name))
+            elif outcome.head_problem:
+                self.numbers.set(_("They have no not-a-digit check ({reason}): they never answer \"not a digit\".")
+                                 .format(reason=outcome.head_problem))
         else:
             self.status.set(_("Cancelled: no epoch beat the current weights; nothing was changed.") if outcome.cancelled
                             else _("Done: no epoch beat the current weights; nothing was changed."))

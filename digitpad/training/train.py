@@ -6,8 +6,14 @@ existing weights. One addition: the weights validated and kept are a moving aver
 over about the last epoch. Each new best replaces the weights file in one rename: a
 crash, a kill or a cancel leaves the last complete best, never a broken file. Weights
 already in the file are replaced only by better ones (unless asked), and kept as a backup.
+
+New convolutional weights then get their "not a digit" head fitted, in the same job (progress
+as HeadProgress, the same cancel), and written beside them; the head that went with the
+weights replaced goes with them to the backup.
 """
+import dataclasses
 import math
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -17,8 +23,11 @@ import keras
 import numpy as np
 
 from digitpad.i18n import _
+from digitpad.recognition.not_digit import head_path
 from digitpad.recognition.weights import (
     WeightsError,
+    backup_path,
+    check_output,
     check_training_output,
     keep_backup,
     partial_path,
@@ -28,6 +37,7 @@ from digitpad.recognition.weights import (
     write_attributes,
 )
 from digitpad.training.models import build_model, load_weights_into
+from digitpad.training.not_digit import FittingCancelled, fit_head_for, needs_own_head, write_head
 
 ACCURACY = "sparse_categorical_accuracy"
 VAL_ACCURACY = f"val_{ACCURACY}"
@@ -69,6 +79,8 @@ class TrainingResult:
     cancelled: bool
     out_accuracy: float | None = None  # test accuracy of the weights that were in out (None: none, or replace)
     backup: Path | None = None  # where the weights out held before are kept, when out was replaced
+    head: Path | None = None  # the not-a-digit head fitted for the new weights, beside them
+    head_problem: str | None = None  # why new weights that need a head of their own have none (translated, short)
 
 
 def scale(images):
@@ -101,6 +113,8 @@ def train(
     test set; True lets the training's best replace them whatever their accuracy.
     The first time `out` is replaced, the file it held is kept as backup_path(out).
     Only one training at a time writes `out` (else TrainingBusy).
+    New weights of a kind that needs its own not-a-digit head ("cnn") then get one fitted on
+    data's training images and written beside them; cancel then keeps the weights, without one.
     """
     out = Path(out)
     check_training_output(out, replace)  # before any long work: a bad --out is found at once
@@ -109,9 +123,33 @@ def train(
         if held != kind:
             raise WeightsError(_("{path} holds weights of the {kind} network: train it with --model {kind}")
                                .format(path=start_from, kind=held))
+    cancel = cancel or threading.Event()
     with training_lock(out):
-        return _train_locked(data, out, start_from, epochs, batch_size, augment, seed, on_progress,
-                             cancel or threading.Event(), kind, replace)
+        result = _train_locked(data, out, start_from, epochs, batch_size, augment, seed, on_progress, cancel,
+                               kind, replace)
+        if result.saved and needs_own_head(kind):
+            result = _with_head(result, data[0], on_progress, cancel)
+        return result
+
+
+def _with_head(result, training_data, on_progress, cancel):
+    """The result, its new weights given their head (written atomically beside them) when it
+    can be fitted; else the weights stay usable without one, and head_problem says why."""
+    where = head_path(result.out)
+    if cancel.is_set():
+        reason = _("cancelled")
+    elif os.path.islink(where) or (os.path.lexists(where) and not where.is_file()):
+        reason = _("{path} is in its place and is not a file").format(path=where)  # found before minutes of fitting
+    else:
+        try:
+            head = fit_head_for(read_weights(result.out), *training_data, on_progress=on_progress, cancel=cancel)
+            write_head(where, head)
+            return dataclasses.replace(result, head=where)
+        except FittingCancelled:
+            reason = _("cancelled")
+        except Exception as error:  # noqa: BLE001 (the weights are saved: any failure of the head leaves them usable)
+            reason = " ".join(str(error).split()) or type(error).__name__
+    return dataclasses.replace(result, head_problem=reason, cancelled=cancel.is_set())
 
 
 def _train_locked(data, out, start_from, epochs, batch_size, augment, seed, on_progress, cancel, kind, replace):
@@ -129,7 +167,7 @@ def _train_locked(data, out, start_from, epochs, batch_size, augment, seed, on_p
 
     reporter = _Reporter(epochs, on_progress, cancel)
     with partial_path(out) as partial:
-        checkpoint = _BestWeights(partial, out, cancel, threshold, reporter)
+        checkpoint = _BestWeights(partial, out, cancel, threshold, reporter, needs_own_head(kind))
         model.fit(
             **_training_input(x_train, y_train, batch_size, augment, seed, kind),
             validation_data=(x_test, y_test),
@@ -185,7 +223,7 @@ class _BestWeights(keras.callbacks.ModelCheckpoint):
 
     async_safe = True  # with save_freq="epoch" its batch hook does nothing
 
-    def __init__(self, partial, out, cancel, threshold, reporter):
+    def __init__(self, partial, out, cancel, threshold, reporter, own_head):
         super().__init__(
             str(partial),
             monitor=VAL_ACCURACY,
@@ -199,6 +237,7 @@ class _BestWeights(keras.callbacks.ModelCheckpoint):
         self.saved = False
         self.backup = None
         self._cancel, self._reporter = cancel, reporter
+        self._own_head = own_head  # whether out's head belongs to out's weights alone
 
     def on_epoch_end(self, epoch, logs=None):
         if self._cancel.is_set():  # a cut-short epoch is never compared
@@ -210,8 +249,22 @@ class _BestWeights(keras.callbacks.ModelCheckpoint):
             write_attributes(self.partial, test_accuracy=self.best_accuracy, epochs=len(self._reporter.history))
             if not self.saved:  # the file as it was before this training, kept once
                 self.backup = keep_backup(self.out)
+                if self._own_head and self.backup is not None:
+                    _head_with_backup(self.out)
             replace_atomically(self.partial, self.out)
             self.saved = True
+
+
+def _head_with_backup(out):
+    """Before out's weights are replaced by new ones (their backup just made): their head goes
+    beside the backup (one rename), else the backup's old head, of weights no longer kept, is
+    removed. A head is never left beside other weights."""
+    head, backup_head = head_path(out), head_path(backup_path(out))
+    check_output(backup_head)
+    if os.path.lexists(head):
+        os.replace(head, backup_head)
+    else:
+        backup_head.unlink(missing_ok=True)
 
 
 class _Reporter(keras.callbacks.Callback):

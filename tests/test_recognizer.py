@@ -190,3 +190,11 @@ def test_shipped_convolutional_network_reaches_target_on_mnist_test(shared_mnist
     _, (x_test, y_test) = shared_mnist
     recognizer = Recognizer.load(kind="cnn")
     assert np.mean(recognizer.probabilities_of_pixels(x_test / 255.0).argmax(axis=1) == y_test) >= 0.993
+
+
+@pytest.mark.parametrize("kind", ["mlp", "cnn"])
+def test_an_empty_batch_gives_empty_answers(kind):
+    recognizer = Recognizer.load(kind=kind)
+    probabilities, doubts = recognizer.probabilities_and_doubts(np.zeros((0, 28, 28), np.float32))
+    assert probabilities.shape == (0, 10)
+    assert doubts.shape == (0,)

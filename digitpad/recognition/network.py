@@ -63,7 +63,7 @@ def fixed_features(kind, fixed_params, images):
         x = x[..., None]
         for kernel, bias in fixed_params:
             x = _max_pool(np.maximum(_convolve(x, kernel) + bias, 0.0))
-    return x.reshape(len(x), -1)
+    return x.reshape(len(x), int(np.prod(x.shape[1:])))  # not -1: no images is a valid batch
 
 
 def dense_forward(dense_params, features):

@@ -1,5 +1,6 @@
 """Reading pictures of numbers: the cost of reading them and where touching digits are cut."""
 import functools
+from dataclasses import replace
 
 import numpy as np
 
@@ -43,3 +44,20 @@ def test_a_lone_digit_is_still_read_as_predict_reads_it(recognizer, monkeypatch)
     assert calls  # the whole picture, as predict() reads it
     assert reading.number == str(recognizer.predict(image)[0])
     np.testing.assert_allclose(reading.digits[0].probabilities, recognizer.probabilities(image), atol=1e-6)
+
+
+def test_a_wide_part_cut_only_into_ones_is_read_whole():
+    # a 1 with a long second or flag, cut for its width, reads as two 1s wherever it is cut; two
+    # 1s side by side do not touch, so it is one digit
+    from digitpad.recognition.numbers import _choose, _Piece
+
+    height = 100
+    stem = _Piece(0, 0, np.ones((100, 40), dtype=bool))
+    second = _Piece(0, 40, np.ones((100, 40), dtype=bool), crossings=1)
+    pieces = [replace(stem, part=0), replace(second, part=0)]
+    one = np.eye(10)[1]
+    sure_one, likely_one = 0.98 * one + 0.002, 0.9 * one + 0.01 * (1 - one)
+    rows = {(0, 1): (np.ones((28, 28)), sure_one, 0.0), (1, 2): (np.ones((28, 28)), sure_one, 0.0),
+            (0, 2): (np.ones((28, 28)), likely_one, 0.3)}
+    path, _total = _choose(rows, pieces, height, True, [0.0, 0.0])
+    assert path == [(0, 2)]

@@ -277,6 +277,7 @@ class _Piece:
     mask: np.ndarray  # boolean, the piece's bounding box
     crossings: int = 0  # strokes the cut along its left side went through (0: not cut there)
     doubted_part: int | None = None  # a part cut only because the network doubted it: its number
+    part: int | None = None  # the number of the part it was cut from (None: a part not cut)
 
     @property
     def bottom(self):
@@ -386,14 +387,13 @@ def _choose(rows, pieces, height, has_head, cut_costs):
         scores.update({span: -math.inf for span, doubt in zip(spans, doubts) if _is_fragment(pieces, span) and (
             doubt >= SPLIT_DOUBT or _joined(pieces[span[0] : span[1]])[2].shape[0] < LOW * height)})
     path, total = _best_path_and_score(scores, len(pieces), cut_costs)
-    # a doubted part cut only into 1s is a 1 (a slanted or flagged 1 cut anywhere reads as two
+    # a part cut only into 1s is a 1 (a slanted, flagged or footed 1 cut anywhere reads as two
     # 1s; two 1s side by side do not touch): those cuts are not taken
-    ones = [span for span in path if _is_fragment(pieces, span) and np.argmax(rows[span][1]) == 1]
-    split = {pieces[span[0]].doubted_part for span in path if _is_fragment(pieces, span)}
-    only_ones = {part for part in split if all(span in ones for span in path
-                                               if _is_fragment(pieces, span) and pieces[span[0]].doubted_part == part)}
+    cut_up = [span for span in path if _is_cut_up(pieces, span)]
+    ones = [span for span in cut_up if np.argmax(rows[span][1]) == 1]
+    only_ones = {pieces[span[0]].part for span in ones} - {pieces[span[0]].part for span in cut_up if span not in ones}
     if only_ones:
-        scores.update({span: -math.inf for span in ones if pieces[span[0]].doubted_part in only_ones})
+        scores.update({span: -math.inf for span in ones if pieces[span[0]].part in only_ones})
         path, total = _best_path_and_score(scores, len(pieces), cut_costs)
     return path, total
 
@@ -432,9 +432,9 @@ def _cut_parts(parts, height, doubts):
         width = part.mask.shape[1]
         if width > MAX_DIGIT_WIDTH * height or (width > SPLIT_WIDTH * height and doubt >= SPLIT_DOUBT) or (
                 width >= MIN_SPLIT * height and doubt >= NO_DIGIT):
-            pieces += cut(part, height)  # (surely not one digit: cut as a wide part is)
+            pieces += [replace(piece, part=number) for piece in cut(part, height)]  # (surely not one digit: cut as a wide part is)
         elif width >= MIN_SPLIT * height and doubt >= SPLIT_DOUBT:
-            pieces += [replace(piece, doubted_part=number) for piece in cut(part, height)]
+            pieces += [replace(piece, doubted_part=number, part=number) for piece in cut(part, height)]
         else:
             pieces.append(part)
     return sorted(pieces, key=lambda piece: piece.centre)
@@ -472,6 +472,14 @@ def _candidate_digits(pieces, height):
                 break
             spans.add((first, end))
     return sorted(spans)
+
+
+def _is_cut_up(pieces, span):
+    """Whether the span is some but not all of the pieces of a part that was cut."""
+    parts = {piece.part for piece in pieces[span[0] : span[1]]}
+    if len(parts) != 1 or None in parts:
+        return False
+    return span[1] - span[0] < sum(piece.part in parts for piece in pieces)
 
 
 def _is_fragment(pieces, span):

@@ -277,6 +277,7 @@ class _Piece:
     mask: np.ndarray  # boolean, the piece's bounding box
     crossings: int = 0  # strokes the cut along its left side went through (0: not cut there)
     doubted_part: int | None = None  # a part cut only because the network doubted it: its number
+    part: int | None = None  # the number of the part it was cut from (None: a part not cut)
 
     @property
     def bottom(self):
@@ -311,61 +312,90 @@ def _read_ink(recognizer, image, grey, mask):
     parts, height = parts_of(mask)
     if not parts:
         return Reading(message=_("no digit found: the image is blank"), reason=BLANK)
-    # every grouping of the parts is read at once, then the parts are cut; only the groupings
-    # with cut pieces are read again, together
-    read_before = _read_groups(recognizer, grey, parts, _candidate_digits(parts, height), {})
+    # Every grouping of the parts is read at once, then the parts are cut; only the groupings
+    # with cut pieces are read again, together. The whole picture, read as predict() reads it
+    # (its own ink mask: a third of the time of a photo), is read only when it may be the
+    # answer: when it is the one part, or when no grouping is likelier than one digit could be.
+    lone = len(parts) == 1
+    read_before = _read_groups(recognizer, grey, parts, [span for span in _candidate_digits(parts, height)
+                                                          if lone or span != (0, len(parts))], {})
     pieces = _cut_parts(parts, height, [read_before[(id(part),)][2] for part in parts])
     whole = (0, len(pieces))
-    read_before[tuple(map(id, pieces))] = read_before[tuple(map(id, parts))]  # the whole picture, either way
+    if lone:
+        read_before[tuple(map(id, pieces))] = read_before[(id(parts[0]),)]  # the whole picture, either way
     # (a doubted part is cut only into digits side by side, each at least LOW tall: see below)
-    spans = [span for span in _candidate_digits(pieces, height) if span[1] - span[0] == 1 or not (
-        _is_fragment(pieces, span) and _joined(pieces[span[0] : span[1]])[2].shape[0] < LOW * height)]
+    spans = [span for span in _candidate_digits(pieces, height) if (lone or span != whole) and (
+        span[1] - span[0] == 1 or not (_is_fragment(pieces, span) and _joined(pieces[span[0] : span[1]])[2].shape[0] < LOW * height))]
     known = _read_groups(recognizer, grey, pieces, spans, read_before)
-    rows = [known[tuple(map(id, pieces[first:end]))] for first, end in spans]
-    pixels = np.stack([row[0] for row in rows])
-    probabilities = np.stack([row[1] for row in rows])
-    doubts = None if recognizer.not_digit_head is None else np.array([row[2] for row in rows])
-    blank = {span for span, row in zip(spans, rows) if not row[0].any()}
-    index = {span: i for i, span in enumerate(spans)}
-    scores = {span: _score(probs, pieces[span[0] : span[1]], height) + likely
-              for span, probs, likely in zip(spans, probabilities, _likely_digit(doubts, len(spans)))}
-    scores.update({span: 0.0 if span[1] - span[0] == 1 else -math.inf for span in blank})
-    if doubts is not None:  # a narrow part is cut only into digits the head believes in, side by side
-        scores.update({span: -math.inf for span, doubt in zip(spans, doubts) if _is_fragment(pieces, span) and (
-            doubt >= SPLIT_DOUBT or _joined(pieces[span[0] : span[1]])[2].shape[0] < LOW * height)})
+    rows = {span: known[tuple(map(id, pieces[span[0] : span[1]]))] for span in spans}
+    has_head = recognizer.not_digit_head is not None
     cut_costs = [CUT_COST * piece.crossings for piece in pieces]
-    path = best_path(scores, len(pieces), cut_costs)
-    # a doubted part cut only into 1s is a 1 (a slanted or flagged 1 cut anywhere reads as two
-    # 1s; two 1s side by side do not touch): those cuts are not taken
-    ones = [span for span in path if _is_fragment(pieces, span) and np.argmax(probabilities[index[span]]) == 1]
-    split = {pieces[span[0]].doubted_part for span in path if _is_fragment(pieces, span)}
-    only_ones = {part for part in split if all(span in ones for span in path
-                                               if _is_fragment(pieces, span) and pieces[span[0]].doubted_part == part)}
-    if only_ones:
-        scores.update({span: -math.inf for span in ones if pieces[span[0]].doubted_part in only_ones})
-        path = best_path(scores, len(pieces), cut_costs)
-    path = [span for span in path if span not in blank]
+    path, total = _choose(rows, pieces, height, has_head, cut_costs)
+    # no grouping of the whole picture as one digit scores more than its shape allows (log p <= 0)
+    if whole not in rows and total <= _shape_score(np.ones(10), *_joined(pieces)[2].shape[::-1], _widest_gap(pieces), height):
+        rows[whole] = _read_whole(recognizer, grey, pieces)
+        path, total = _choose(rows, pieces, height, has_head, cut_costs)
+    path = [span for span in path if rows[span][0].any()]  # (a blank piece is left out)
     if not path:
         return Reading(message=_("no digit found: the image is blank"), reason=BLANK)
+
+    def is_digit(span):
+        return rows[span][0].any() and rows[span][2] < NO_DIGIT
+
     alone = len(path) == 1
-    if doubts is not None and not alone:  # ink that is surely no digit (a shadow's edge, a pattern, a speck)
+    if has_head and not alone:  # ink that is surely no digit (a shadow's edge, a pattern, a speck)
         # beside other ink is left out; a lone digit is read as predict() reads it, its doubt said
-        path = [span for span in path if doubts[index[span]] < NO_DIGIT]
-        whole_is_digit = whole not in blank and doubts[index[whole]] < NO_DIGIT
-        if not path and not whole_is_digit:
+        path = [span for span in path if rows[span][2] < NO_DIGIT]
+        if len(path) <= 1 and whole not in rows:
+            rows[whole] = _read_whole(recognizer, grey, pieces)
+        if not path and not is_digit(whole):
             return Reading(message=_("no digit found: nothing in the image looks like a digit"), reason=NOT_A_DIGIT)
         # (one digit left, or none apart but the whole picture is one: it is read as predict() reads it)
-        alone = len(path) <= 1 and whole_is_digit
-    if alone and whole not in blank:  # one digit: the whole picture, as predict() reads it
-        path = [whole]
-    chosen = [index[span] for span in path]
+        alone = len(path) <= 1 and is_digit(whole)
+    if alone:  # one digit: the whole picture, as predict() reads it
+        if whole not in rows:
+            rows[whole] = _read_whole(recognizer, grey, pieces)
+        if rows[whole][0].any():
+            path = [whole]
     scale_x, scale_y = _input_scale(image, grey)
     boxes = []
     for span in path:
         top, left, joined = _joined(pieces[span[0] : span[1]])
         bottom, right = top + joined.shape[0], left + joined.shape[1]
         boxes.append((left * scale_x, top * scale_y, right * scale_x, bottom * scale_y))
-    return _reading(probabilities[chosen], pixels[chosen], boxes, None if doubts is None else doubts[chosen])
+    chosen = [rows[span] for span in path]
+    return _reading(np.stack([row[1] for row in chosen]), np.stack([row[0] for row in chosen]), boxes,
+                    np.array([row[2] for row in chosen]) if has_head else None)
+
+
+def _read_whole(recognizer, grey, pieces):
+    """(input, probabilities, doubt) of the whole picture, read exactly as a lone digit is."""
+    return _read_groups(recognizer, grey, pieces, [(0, len(pieces))], {})[tuple(map(id, pieces))]
+
+
+def _choose(rows, pieces, height, has_head, cut_costs):
+    """(the spans of the likeliest grouping of the pieces into digits, its score) given `rows`,
+    {span: (input, probabilities, doubt)} of the spans that may be digits."""
+    spans = sorted(rows)  # (in order: on a tie the first grouping found is kept)
+    probabilities = np.stack([rows[span][1] for span in spans])
+    doubts = np.array([rows[span][2] for span in spans]) if has_head else None
+    blank = {span for span in spans if not rows[span][0].any()}
+    scores = {span: _score(probs, pieces[span[0] : span[1]], height) + likely
+              for span, probs, likely in zip(spans, probabilities, _likely_digit(doubts, len(spans)))}
+    scores.update({span: 0.0 if span[1] - span[0] == 1 else -math.inf for span in blank})
+    if has_head:  # a narrow part is cut only into digits the head believes in, side by side
+        scores.update({span: -math.inf for span, doubt in zip(spans, doubts) if _is_fragment(pieces, span) and (
+            doubt >= SPLIT_DOUBT or _joined(pieces[span[0] : span[1]])[2].shape[0] < LOW * height)})
+    path, total = _best_path_and_score(scores, len(pieces), cut_costs)
+    # a part cut only into 1s is a 1 (a slanted, flagged or footed 1 cut anywhere reads as two
+    # 1s; two 1s side by side do not touch): those cuts are not taken
+    cut_up = [span for span in path if _is_cut_up(pieces, span)]
+    ones = [span for span in cut_up if np.argmax(rows[span][1]) == 1]
+    only_ones = {pieces[span[0]].part for span in ones} - {pieces[span[0]].part for span in cut_up if span not in ones}
+    if only_ones:
+        scores.update({span: -math.inf for span in ones if pieces[span[0]].part in only_ones})
+        path, total = _best_path_and_score(scores, len(pieces), cut_costs)
+    return path, total
 
 
 def parts_of(mask):
@@ -402,9 +432,9 @@ def _cut_parts(parts, height, doubts):
         width = part.mask.shape[1]
         if width > MAX_DIGIT_WIDTH * height or (width > SPLIT_WIDTH * height and doubt >= SPLIT_DOUBT) or (
                 width >= MIN_SPLIT * height and doubt >= NO_DIGIT):
-            pieces += cut(part, height)  # (surely not one digit: cut as a wide part is)
+            pieces += [replace(piece, part=number) for piece in cut(part, height)]  # (surely not one digit: cut as a wide part is)
         elif width >= MIN_SPLIT * height and doubt >= SPLIT_DOUBT:
-            pieces += [replace(piece, doubted_part=number) for piece in cut(part, height)]
+            pieces += [replace(piece, doubted_part=number, part=number) for piece in cut(part, height)]
         else:
             pieces.append(part)
     return sorted(pieces, key=lambda piece: piece.centre)
@@ -442,6 +472,14 @@ def _candidate_digits(pieces, height):
                 break
             spans.add((first, end))
     return sorted(spans)
+
+
+def _is_cut_up(pieces, span):
+    """Whether the span is some but not all of the pieces of a part that was cut."""
+    parts = {piece.part for piece in pieces[span[0] : span[1]]}
+    if len(parts) != 1 or None in parts:
+        return False
+    return span[1] - span[0] < sum(piece.part in parts for piece in pieces)
 
 
 def _is_fragment(pieces, span):
@@ -539,6 +577,11 @@ def best_path(scores, count, cut_costs=None):
     """The spans covering pieces 0..count-1 whose scores add up to most (dynamic programming
     over the segmentation graph); `scores` maps (first, end) spans to scores; cut_costs[i] is
     subtracted when a span starts at piece i > 0 (the cost of cutting there)."""
+    return _best_path_and_score(scores, count, cut_costs)[0]
+
+
+def _best_path_and_score(scores, count, cut_costs=None):
+    """best_path and its score (-inf when the pieces cannot be covered)."""
     cut_costs = cut_costs or [0.0] * count
     best = [(-math.inf, None)] * (count + 1)
     best[0] = (0.0, None)
@@ -554,10 +597,10 @@ def best_path(scores, count, cut_costs=None):
     while end > 0:
         span = best[end][1]
         if span is None:  # no way to cover the pieces (cannot happen: single pieces are always spans)
-            return []
+            return [], -math.inf
         path.append(span)
         end = span[0]
-    return path[::-1]
+    return path[::-1], best[count][0]
 
 
 def _input_scale(source, grey):

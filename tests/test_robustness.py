@@ -13,7 +13,7 @@ import pytest
 from conftest import drawing, needs_tensorflow, without_hanging
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from PIL import Image
+from PIL import Image, PngImagePlugin
 
 from digitpad.cli import main
 from digitpad.recognition.images import BlankImageError, ImageError, open_image
@@ -251,3 +251,16 @@ def test_a_path_too_long_is_an_image_error(tmp_path):
 def test_a_flat_colour_is_blank_in_both_pipelines(colour, framed):
     with pytest.raises(BlankImageError):
         mnist_pixels(Image.new("L", (280, 280), colour), framed=framed)
+
+
+def test_an_orientation_given_only_in_xmp_is_applied(tmp_path):
+    sideways = Image.new("L", (40, 20), 255)
+    sideways.paste(0, (0, 0, 10, 20))  # ink on the left: turned a quarter to the right, it is on top
+    xmp = ('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+           '<rdf:Description xmlns:tiff="http://ns.adobe.com/tiff/1.0/" tiff:Orientation="6"/></rdf:RDF></x:xmpmeta>')
+    info = PngImagePlugin.PngInfo()
+    info.add_itxt("XML:com.adobe.xmp", xmp)
+    sideways.save(tmp_path / "xmp.png", pnginfo=info)
+    upright = np.asarray(open_image(tmp_path / "xmp.png"))
+    assert upright.shape == (40, 20)
+    assert upright[:10].mean() < 10 and upright[10:].mean() > 245

@@ -1,0 +1,62 @@
+"""Numbers written on the pad: how the strokes are grouped into digits (numbers.group_strokes)
+and what a pad that holds no digit reads as."""
+from conftest import DRAWN_DIGITS
+
+from digitpad.recognition.numbers import NOT_A_DIGIT, group_strokes
+from digitpad.recognition.recognizer import IS_DIGIT
+
+
+def moved(strokes, dx, dy=0):
+    return [[(x + dx, y + dy) for x, y in stroke] for stroke in strokes]
+
+
+def scorer(table):
+    """A stand-in for the network: the score of each group by the positions of its strokes."""
+    def score(groups, height):
+        return [table.get(tuple(sorted(ORDER.index(stroke) for stroke in group)), -30.0) for group in groups]
+    return score
+
+
+# A 7 whose bar reaches the first stroke of the 4 after it (an L), then the 4's downstroke.
+SEVEN = [[(20, 40), (150, 40), (60, 240)]]
+FOUR_L = [[(130, 40), (110, 160), (200, 160)]]
+FOUR_DOWN = [[(180, 60), (185, 240)]]
+ORDER = SEVEN + FOUR_L + FOUR_DOWN
+
+
+def test_a_stroke_is_judged_with_the_strokes_drawn_after_it_too():
+    """The L of a 4 alone is no digit, and the 7 with it is a poor one: joining it to the 7
+    looked better than leaving it alone, but the 4's downstroke makes it a good 4."""
+    table = {(0,): 0.0, (1,): -10.0, (2,): -10.0, (0, 1): -2.0, (1, 2): -0.5, (0, 1, 2): -20.0}
+    assert group_strokes(ORDER, score=scorer(table)) == [SEVEN, FOUR_L + FOUR_DOWN]
+
+
+def test_a_one_at_the_edge_of_a_zero_is_a_digit_of_its_own(recognizer):
+    """A 1 that overlaps the side of the 0 after it lies inside the 0's extent, but at its
+    edge: it is a digit of its own (a stroke in the middle of a digit, a slash, is not)."""
+    one, zero = [[(100, 40), (100, 240)]], moved(DRAWN_DIGITS[0], 30)  # the 0 spans 95..245
+    assert recognizer.read(one + zero).number == "10"
+    slash = [[(190, 70), (150, 210)]]
+    assert len(group_strokes(zero + slash, score=lambda groups, height: [0.0] * len(groups))) == 1
+
+
+def test_a_blacked_out_block_is_one_thing_and_no_digit(recognizer):
+    """Strokes drawn over the one before (blacking out) belong to it: not a row of 1s."""
+    for spacing in (8, 16):
+        block = [[(x, 60), (x, 240)] for x in range(40, 400, spacing)]
+        reading = recognizer.read(block)
+        assert len(reading.digits) <= 1
+        assert all(digit.verdict != IS_DIGIT for digit in reading.digits)
+
+
+def test_a_grid_of_taps_holds_no_digit(recognizer):
+    for step in (20, 40):
+        taps = [[(x, y)] for x in range(40, 400, step) for y in range(60, 240, step)]
+        reading = recognizer.read(taps)
+        assert reading.number == "" and reading.reason == NOT_A_DIGIT
+        assert "nothing on the pad" in reading.message
+
+
+def test_a_tap_beside_a_digit_is_left_out(recognizer):
+    reading = recognizer.read(DRAWN_DIGITS[7] + [[(260, 235)]])
+    assert reading.number == "7"

@@ -337,6 +337,10 @@ def _touching(stroke, group):
 def _drawn_over(stroke, before):
     """Whether the stroke lies on the ink of the stroke before it (WELL_INSIDE of its length
     within a pen's width): blacking out, or going over a line again, not a new digit."""
+    left, top, right, bottom = _stroke_box([stroke])
+    other_left, other_top, other_right, other_bottom = _stroke_box([before])
+    if left > other_right + PEN_WIDTH or right < other_left - PEN_WIDTH or top > other_bottom + PEN_WIDTH or bottom < other_top - PEN_WIDTH:
+        return False  # (no point of it is that near)
     return bool(np.mean(_distances(stroke, [before]) <= PEN_WIDTH) >= WELL_INSIDE)
 
 
@@ -357,10 +361,13 @@ def _densified(strokes, step=PEN_WIDTH / 4):
     points = []
     for stroke in strokes:
         stroke = np.asarray(stroke, dtype=np.float64)
+        starts, steps = stroke[:-1], np.diff(stroke, axis=0)
+        counts = np.maximum(1, np.ceil(np.hypot(steps[:, 0], steps[:, 1]) / step)).astype(int)
+        segment = np.repeat(np.arange(len(counts)), counts)
+        # the k-th of a segment's n points lies k/n along it (k = 1..n: its end, not its start)
+        along = (np.arange(len(segment)) - np.repeat(np.cumsum(counts) - counts, counts) + 1) / counts[segment]
         points.append(stroke[:1])
-        for start, end in zip(stroke[:-1], stroke[1:]):
-            count = max(1, math.ceil(np.hypot(*(end - start)) / step))
-            points.append(start + (end - start) * (np.arange(1, count + 1)[:, None] / count))
+        points.append(starts[segment] + steps[segment] * along[:, None])
     return np.concatenate(points)
 
 

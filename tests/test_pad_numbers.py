@@ -34,7 +34,7 @@ def test_a_stroke_is_judged_with_the_strokes_drawn_after_it_too():
 def test_a_one_at_the_edge_of_a_zero_is_a_digit_of_its_own(recognizer):
     """A 1 that overlaps the side of the 0 after it lies inside the 0's extent, but at its
     edge: it is a digit of its own (a stroke in the middle of a digit, a slash, is not)."""
-    one, zero = [[(100, 40), (100, 240)]], moved(DRAWN_DIGITS[0], 30)  # the 0 spans 95..245
+    one, zero = [[(95, 40), (95, 240)]], moved(DRAWN_DIGITS[0], 30)  # the 0 spans 95..245: they touch
     assert recognizer.read(one + zero).number == "10"
     slash = [[(190, 70), (150, 210)]]
     assert len(group_strokes(zero + slash, score=lambda groups, height: [0.0] * len(groups))) == 1

@@ -233,21 +233,28 @@ def group_strokes(strokes, score=None):
 
     # a stroke drawn over the one before it (filling, going over a line again) goes with it
     over = {index for index in range(1, count) if _drawn_over(strokes[index], strokes[index - 1])}
-    runs, must_go_on = [], set()
+    runs, costs, must_go_on = [], [], set()  # costs: the odds against each run's strokes past its first
     for first in sorted(set(range(count)) - over):
         runs.append((first, first + 1))
-        end, digit_strokes = first + 1, 1
+        costs.append(0.0)
+        end, digit_strokes, cost = first + 1, 1, 0.0
         while end < count and (end in over or digit_strokes < MAX_STROKES):
             joins = "inside" if end in over else reach(end, range(first, end), next_stroke=True)
             if joins is None:
                 break
             if joins == "inside":
                 must_go_on.add((first, end))
+            cost += 0.0 if end in over else NEW_DIGIT_ODDS
             runs.append((first, end + 1))
+            costs.append(cost)
             digit_strokes += end not in over
             end += 1
-    run_scores = score([strokes[first:end] for first, end in runs], height)
-    scored_runs = list(zip(runs, run_scores))
+    # a stroke in no run with others is a digit of its own whatever its score: not read here
+    joinable = {index for first, end in runs if end - first > 1 for index in range(first, end)}
+    weighed = [i for i, (first, end) in enumerate(runs) if first in joinable]
+    run_scores = np.zeros(len(runs))
+    run_scores[weighed] = score([strokes[runs[i][0] : runs[i][1]] for i in weighed], height) if weighed else []
+    scored_runs = list(zip(runs, run_scores - costs))
     best = _best_runs([item for item in scored_runs if item[0] not in must_go_on], count)
     if best[count][1] is None:  # no way through without cutting a forced join (too many strokes): cut it
         best = _best_runs(scored_runs, count)
@@ -256,7 +263,7 @@ def group_strokes(strokes, score=None):
         first = best[end][1]
         groups.insert(0, list(range(first, end)))
         end = first
-    known = {tuple(range(first, end)): run_score for (first, end), run_score in zip(runs, run_scores)}
+    known = {tuple(range(runs[i][0], runs[i][1])): run_scores[i] for i in weighed}
     groups = _late_strokes(groups, strokes, reach, score, known, height)
     groups = [[strokes[i] for i in group] for group in groups]
     return sorted(groups, key=lambda group: (_stroke_box(group)[0] + _stroke_box(group)[2]) / 2)
@@ -268,7 +275,7 @@ def _best_runs(scored_runs, count):
     for (first, end), run_score in sorted(scored_runs, key=lambda item: item[0][1]):
         if best[first][1] is None and first > 0:
             continue
-        total = best[first][0] + run_score - NEW_DIGIT_ODDS * (end - first - 1)
+        total = best[first][0] + run_score
         if total > best[end][0] or best[end][1] is None:
             best[end] = (total, first)
     return best

@@ -10,10 +10,10 @@ def moved(strokes, dx, dy=0):
     return [[(x + dx, y + dy) for x, y in stroke] for stroke in strokes]
 
 
-def scorer(table):
-    """A stand-in for the network: the score of each group by the positions of its strokes."""
+def scorer(table, order):
+    """A stand-in for the network: the score of each group by the places of its strokes in `order`."""
     def score(groups, height):
-        return [table.get(tuple(sorted(ORDER.index(stroke) for stroke in group)), -30.0) for group in groups]
+        return [table.get(tuple(sorted(order.index(stroke) for stroke in group)), -30.0) for group in groups]
     return score
 
 
@@ -28,7 +28,7 @@ def test_a_stroke_is_judged_with_the_strokes_drawn_after_it_too():
     """The L of a 4 alone is no digit, and the 7 with it is a poor one: joining it to the 7
     looked better than leaving it alone, but the 4's downstroke makes it a good 4."""
     table = {(0,): 0.0, (1,): -10.0, (2,): -10.0, (0, 1): -2.0, (1, 2): -0.5, (0, 1, 2): -20.0}
-    assert group_strokes(ORDER, score=scorer(table)) == [SEVEN, FOUR_L + FOUR_DOWN]
+    assert group_strokes(ORDER, score=scorer(table, ORDER)) == [SEVEN, FOUR_L + FOUR_DOWN]
 
 
 def test_a_one_at_the_edge_of_a_zero_is_a_digit_of_its_own(recognizer):
@@ -60,3 +60,13 @@ def test_a_grid_of_taps_holds_no_digit(recognizer):
 def test_a_tap_beside_a_digit_is_left_out(recognizer):
     reading = recognizer.read(DRAWN_DIGITS[7] + [[(260, 235)]])
     assert reading.number == "7"
+
+
+def test_a_stroke_within_a_digit_at_its_edge_joins_when_the_network_finds_it_as_likely():
+    """A 4 whose downstroke lies at the right end of its bar: each alone reads well (a 1, a
+    4 without its stem), so joining must not pay the odds against a second stroke."""
+    bar, stem = [[(60, 40), (20, 160), (130, 160)]], [[(112, 110), (118, 240)]]
+    table = {(0,): -0.6, (1,): 0.0, (0, 1): -0.5}
+    assert group_strokes(bar + stem, score=scorer(table, bar + stem)) == [bar + stem]
+    table[(0, 1)] = -0.7  # likelier two digits
+    assert group_strokes(bar + stem, score=scorer(table, bar + stem)) == [bar, stem]

@@ -199,7 +199,9 @@ def group_strokes(strokes, score=None):
     _stroke_scorer; without it, every stroke that may join does) finds likeliest digits is
     kept, each stroke past a digit's first costing NEW_DIGIT_ODDS (dynamic programming over the
     strokes in time: a stroke is judged with the ones after it, not only with those before).
-    A stroke well inside a run's extent must join it (a slashed zero). Then a stroke left
+    A stroke WELL_INSIDE a run's extent costs nothing when at its edge (a 4's downstroke at the
+    right of its bar, or a 1 that overlaps a 0: the network tells them apart), and must join
+    it when in its middle (a slashed zero); so must a stroke drawn over the one before it. Then a stroke left
     alone may join an earlier digit, not the one just before it (a bar drawn last): by
     SAME_DIGIT_OVERLAP (BAR_OVERLAP for a flat stroke) and touching, when the score prefers it.
     The writing's height is that of its taller strokes. Extents are measured along the
@@ -215,15 +217,16 @@ def group_strokes(strokes, score=None):
     count = len(strokes)
 
     def reach(index, group, next_stroke):
-        """None when the stroke may not join the group; "inside" or "touching" when it may."""
+        """None when the stroke may not join the group; when it may: "inside" (it must), "within"
+        (its extent, at an edge: as likely one digit as two) or "touching"."""
         left, _top, right, _bottom = _stroke_box([upright[index]])
         group_left, _top, group_right, _bottom = _stroke_box([upright[i] for i in group])
         # (half a pen's width added: a stroke straight up and down has some width too)
         overlap = min(right, group_right) - max(left, group_left) + PEN_WIDTH / 2
         narrower = min(right - left, group_right - group_left) + PEN_WIDTH / 2
         share = overlap / narrower
-        if share >= WELL_INSIDE and _inside((left + right) / 2, group_left, group_right):
-            return "inside"
+        if share >= WELL_INSIDE:  # in the middle of the digit it is part of it; at its edge, maybe (a 1 beside a 0)
+            return "inside" if _inside((left + right) / 2, group_left, group_right) else "within"
         members = [strokes[i] for i in group]
         bar = _is_bar(strokes[index], height) or (len(group) == 1 and _is_bar(members[0], height))  # drawn first or last
         needed = NEXT_STROKE_OVERLAP if next_stroke else (BAR_OVERLAP if bar else SAME_DIGIT_OVERLAP)
@@ -244,7 +247,7 @@ def group_strokes(strokes, score=None):
                 break
             if joins == "inside":
                 must_go_on.add((first, end))
-            cost += 0.0 if end in over else NEW_DIGIT_ODDS
+            cost += 0.0 if end in over or joins == "within" else NEW_DIGIT_ODDS
             runs.append((first, end + 1))
             costs.append(cost)
             digit_strokes += end not in over

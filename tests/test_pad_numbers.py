@@ -70,3 +70,22 @@ def test_a_stroke_within_a_digit_at_its_edge_joins_when_the_network_finds_it_as_
     assert group_strokes(bar + stem, score=scorer(table, bar + stem)) == [bar + stem]
     table[(0, 1)] = -0.7  # likelier two digits
     assert group_strokes(bar + stem, score=scorer(table, bar + stem)) == [bar, stem]
+
+
+def test_a_stroke_touching_the_one_before_may_join_it_however_little_they_overlap():
+    """A 4's stem drawn beside its L, touching it: alone the L is no digit, together they are a 4."""
+    ell, stem = [[(40, 40), (20, 150), (90, 150)]], [[(100, 60), (104, 240)]]  # overlap: none, but they touch
+    table = {(0,): -9.0, (1,): -0.05, (0, 1): -0.1}
+    assert group_strokes(ell + stem, score=scorer(table, ell + stem)) == [ell + stem]
+
+
+def test_strokes_one_above_the_other_join_at_even_odds():
+    """The two loops of an 8 drawn one after the other: each alone a fair 0, together an 8;
+    digits side by side are not stacked, so joining them does not pay the odds against a
+    second stroke (strokes that only touch side by side do)."""
+    top = [[(110, 40), (170, 40), (170, 130), (110, 130), (110, 40)]]
+    bottom = [[(130, 130), (210, 130), (210, 240), (130, 240), (130, 130)]]  # overlapping by 3/4 of the narrower
+    table = {(0,): -0.3, (1,): -0.3, (0, 1): -0.5}
+    assert group_strokes(top + bottom, score=scorer(table, top + bottom)) == [top + bottom]
+    seven, zero = [[(0, 40), (60, 40), (30, 240)]], [[(135, 40), (215, 140), (135, 240), (55, 140), (135, 40)]]  # side by side, touching
+    assert group_strokes(seven + zero, score=scorer(table, seven + zero)) == [seven, zero]

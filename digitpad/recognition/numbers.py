@@ -24,12 +24,12 @@ from digitpad.recognition.not_digit import NO_DIGIT
 from digitpad.recognition.preprocess import INK_THRESHOLD, frame, ink_mask, tutorial_pixels
 from digitpad.recognition.strokes import PAD_SIZE, PEN_WIDTH, pixels_from_strokes, render_strokes
 
-# Pad: how much the horizontal extents of two strokes must overlap (a share of the narrower)
-# to be parts of one digit.
+# Pad: how much the horizontal extents of two strokes overlap (a share of the narrower). Strokes
+# overlapping by half are one above the other, as in one digit (digits side by side overlap
+# less); a stroke drawn later than the next digit must overlap its digit that much to join it.
 SAME_DIGIT_OVERLAP = 0.5
 BAR_OVERLAP = 0.25  # a flat stroke, less (a 5's bar reaches well to the right of its body)
 BAR_HEIGHT = 0.3  # flat: lower than this share of the writing's height, and than half its width
-NEXT_STROKE_OVERLAP = BAR_OVERLAP  # ...the stroke drawn right after a digit's, as little as a bar
 WELL_INSIDE = 0.9  # overlapping this much, in the middle of a digit, a stroke is part of it even when not touching
 # nats: a stroke starts a digit more often than it goes on with one (ten digits, of which about
 # three, 4, 5 and 7, take a second stroke: log(10 / 3)), so the network must find the strokes
@@ -192,18 +192,18 @@ def _joins_when_allowed(groups, height):
 def group_strokes(strokes, score=None):
     """The strokes (in the order drawn) grouped into digits, left to right.
 
-    A digit is strokes drawn one after another (a run), each of which reaches the strokes
-    before it in the run: their horizontal extents overlap by NEXT_STROKE_OVERLAP of the
-    narrower and their ink touches, or it lies well inside them (_inside). Of the ways of
-    cutting the strokes into such runs, the one whose runs `score(groups, height)` (see
-    _stroke_scorer; without it, every stroke that may join does) finds likeliest digits is
-    kept, each stroke past a digit's first costing NEW_DIGIT_ODDS (dynamic programming over the
+    A digit is strokes drawn one after another (a run), each touching the strokes before it
+    in the run or lying WELL_INSIDE their extent. Of the ways of cutting the strokes into such
+    runs, the one whose runs `score(groups, height)` (see _stroke_scorer; without it, every
+    stroke that may join does) finds likeliest digits is kept (dynamic programming over the
     strokes in time: a stroke is judged with the ones after it, not only with those before).
-    A stroke WELL_INSIDE a run's extent costs nothing when at its edge (a 4's downstroke at the
-    right of its bar, or a 1 that overlaps a 0: the network tells them apart), and must join
-    it when in its middle (a slashed zero); so must a stroke drawn over the one before it. Then a stroke left
-    alone may join an earlier digit, not the one just before it (a bar drawn last): by
-    SAME_DIGIT_OVERLAP (BAR_OVERLAP for a flat stroke) and touching, when the score prefers it.
+    A stroke that only touches costs NEW_DIGIT_ODDS to join; one SAME_DIGIT_OVERLAP above or
+    below the strokes before it, or WELL_INSIDE their extent at its edge (a 4's stem at the end
+    of its bar, or a 1 that overlaps a 0: the network tells them apart), costs nothing; one
+    WELL_INSIDE in the middle (a slashed zero), or drawn over the stroke before it, must join.
+    Then a stroke left alone may join an earlier digit, not the one just before it (a bar
+    drawn last): by SAME_DIGIT_OVERLAP (BAR_OVERLAP for a flat stroke) and touching, when the
+    score finds them likelier one digit by NEW_DIGIT_ODDS.
     The writing's height is that of its taller strokes. Extents are measured along the
     writing's slant (slant()): the digits of slanted writing overlap when measured straight up
     and down.
@@ -228,9 +228,12 @@ def group_strokes(strokes, score=None):
         if share >= WELL_INSIDE:  # in the middle of the digit it is part of it; at its edge, maybe (a 1 beside a 0)
             return "inside" if _inside((left + right) / 2, group_left, group_right) else "within"
         members = [strokes[i] for i in group]
+        if next_stroke:  # the digit's next stroke: any that touches it may be (a 4's stem beside its L)
+            if not _touching(strokes[index], members):
+                return None
+            return "stacked" if share >= SAME_DIGIT_OVERLAP else "touching"
         bar = _is_bar(strokes[index], height) or (len(group) == 1 and _is_bar(members[0], height))  # drawn first or last
-        needed = NEXT_STROKE_OVERLAP if next_stroke else (BAR_OVERLAP if bar else SAME_DIGIT_OVERLAP)
-        if share >= needed and _touching(strokes[index], members):
+        if share >= (BAR_OVERLAP if bar else SAME_DIGIT_OVERLAP) and _touching(strokes[index], members):
             return "touching"
         return None
 
@@ -247,7 +250,7 @@ def group_strokes(strokes, score=None):
                 break
             if joins == "inside":
                 must_go_on.add((first, end))
-            cost += 0.0 if end in over or joins == "within" else NEW_DIGIT_ODDS
+            cost += NEW_DIGIT_ODDS if joins == "touching" else 0.0
             runs.append((first, end + 1))
             costs.append(cost)
             digit_strokes += end not in over

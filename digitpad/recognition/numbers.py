@@ -36,6 +36,9 @@ WELL_INSIDE = 0.9  # overlapping this much, in the middle of a digit, a stroke i
 # likelier one digit than two by this much to join them
 NEW_DIGIT_ODDS = math.log(10 / 3)
 MAX_STROKES = 6  # strokes in one digit at most (a 4 or a 5 takes two, a retraced one a few more)
+# more strokes than a number of 8 such digits: a scribble, grouped by their places alone (the
+# network is not asked about every way of grouping them)
+MAX_NUMBER_STROKES = 8 * MAX_STROKES
 
 # Pictures. Sizes are shares of the line's height (the height of its tall parts).
 SPECK = 0.08  # parts smaller than this every way are dirt, not ink of a digit
@@ -210,7 +213,7 @@ def group_strokes(strokes, score=None):
     """
     if not strokes:
         return []
-    score = score or _joins_when_allowed
+    score = score if score is not None and len(strokes) <= MAX_NUMBER_STROKES else _joins_when_allowed
     height = max(float(np.percentile([np.ptp([y for _x, y in stroke]) for stroke in strokes], 75)), 1.0)
     lean = slant(strokes)
     upright = [[(x - lean * y, y) for x, y in stroke] for stroke in strokes]

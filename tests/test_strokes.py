@@ -78,8 +78,8 @@ def test_strokes_the_network_finds_as_likely_one_digit_as_two_are_two():
     """Most digits are one stroke: joining two that overlap in part needs the network to prefer
     it; a stroke well inside a digit joins it (a slashed zero)."""
     seven, zero = DRAWN_DIGITS[7], moved(DRAWN_DIGITS[0], 80)  # overlapping by half, crossing
-    as_likely = lambda strokes, height: 0.0  # noqa: E731
+    as_likely = lambda groups, height: [0.0] * len(groups)  # noqa: E731
     assert group_strokes(seven + zero, score=as_likely) == [seven, zero]
-    assert group_strokes(seven + zero, score=lambda strokes, height: 0.0 if len(strokes) > 1 else -5.0) == [seven + zero]
+    assert group_strokes(seven + zero, score=lambda groups, height: [0.0 if len(g) > 1 else -5.0 for g in groups]) == [seven + zero]
     zero, slash = DRAWN_DIGITS[0], [[(150, 90), (130, 190)]]
     assert group_strokes(zero + slash, score=as_likely) == [zero + slash]

@@ -46,12 +46,18 @@ MAX_LINE_THICKNESS = 0.02  # of the shrunk picture: a paper line is thin (paper.
 
 
 def paper_light(grey, side):
-    """The paper's light at each pixel: a closing with a square `side` px wide."""
+    """The paper's light at each pixel: a closing with a square `side` px wide.
+
+    Outside the picture is taken for paper as light as its lightest: a stroke that runs along
+    the edge of a picture cropped to the digit is ink when narrower than the square, as it is
+    inside (repeating the edge outward made it a dark region without end). Dark regions deeper
+    than the square, a desk or a shadow, stay paper: the closing reaches past them."""
     import cv2  # (imported when a picture is read: the window starts without it)
 
     side = max(3, int(side) | 1)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (side, side))
-    return cv2.morphologyEx(grey, cv2.MORPH_CLOSE, kernel, borderType=cv2.BORDER_REPLICATE)
+    return cv2.morphologyEx(grey, cv2.MORPH_CLOSE, kernel, borderType=cv2.BORDER_CONSTANT,
+                            borderValue=float(np.max(grey)))
 
 
 def ink_by_paper(grey, one_digit=True):

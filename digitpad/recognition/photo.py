@@ -33,6 +33,10 @@ MIN_PAPER = 8.0  # grey level: darker "paper" is no paper (black regions are not
 # A piece this many times longer than wide that reaches the picture's edge is a line (a paper
 # line, a shadow's edge); a thin pen's 1 is as slender, but seldom runs off the picture.
 LINE_ASPECT = 12.0
+# A line runs straight: its ink no longer than this times its box's diagonal (a 7's bar and
+# stroke are about 1.4 times it, a curved digit's ink two to four times; a thin pen's digit cropped
+# tightly reaches the picture's edge as a line does, and is as slender).
+STRAIGHT = 1.25
 NEAR = 0.5  # pieces of ink within this share of the digit's height of it are part of it (a 5's bar)
 MIN_PART = 0.02  # ...when at least this share of its area (smaller ones are specks)
 # A wider square that finds this much more ink around the digit has found the middles of strokes
@@ -229,7 +233,11 @@ def _pieces(mask):
     thickness = np.maximum(area / np.maximum(np.hypot(box_w, box_h), 1), 1)  # mean width along the diagonal
     length = np.maximum(box_w, box_h)
     edge = (left <= 0) | (top <= 0) | (left + box_w >= width) | (top + box_h >= height)
-    line_like = edge & (length / thickness > LINE_ASPECT)
+    # how long each piece's ink runs: half its outline (both sides of a stroke); a line runs straight
+    outline = mask & ~cv2.erode(mask.astype(np.uint8), np.ones((3, 3), np.uint8), borderType=cv2.BORDER_REPLICATE).astype(bool)
+    ink_length = np.bincount(labels[outline], minlength=count)[1:] / 2
+    straight = ink_length <= STRAIGHT * np.hypot(box_w, box_h)
+    line_like = edge & straight & (length / thickness > LINE_ASPECT)
     return labels, left, top, box_w, box_h, area, centroids[1:], edge, line_like
 
 
@@ -277,9 +285,9 @@ def digit_components(mask):
     height, width = mask.shape
     centre = np.hypot((centroids[:, 0] - width / 2) / width, (centroids[:, 1] - height / 2) / height)
     likeness = area * np.where(edge, EDGE_PENALTY, 1.0) * np.where(line_like, 0.01, 1.0) / (1 + 2 * centre)
-    main = int(np.argmax(likeness))
-    if line_like[main]:  # only lines that run off the picture: stripes, paper lines (written_components)
+    if line_like.all():  # only lines that run off the picture: stripes, paper lines (as written_components)
         return np.zeros_like(mask)
+    main = int(np.argmax(likeness))
     reach = NEAR * max(box_h[main], box_w[main])
     part = (area >= MIN_PART * area[main]) & ~edge  # (a digit inside the picture: its parts are too)
     keep = np.zeros_like(part)

@@ -21,7 +21,8 @@ MIN_DESK_BORDER = 0.1  # a desk shows along at least this share of the picture's
 MIN_SHEET_WIDTH = 11  # ...around a sheet at least this wide in the 64 px picture (strokes are thinner)
 MIN_SHEET_AREA = 0.01  # of the picture: the sheet's part that is that wide
 MIN_SHEET_FILL = 0.85  # of its smallest rectangle a sheet fills (bold digits: 0.81 at most)...
-MIN_SHEET_ASPECT = 0.4  # ...and that rectangle is no narrow bar (a bold 1)
+MIN_SHEET_ASPECT = 0.4
+STROKE_DEPTH = 2.0  # a strip of "desk" no deeper than twice the strokes that run into it is a stroke  # ...and that rectangle is no narrow bar (a bold 1)
 # A desk is looked at for writing in the picture shrunk to this size at most: a digit 5 % of a
 # picture's height is still 13 px tall there, its strokes still darker than the paper around them.
 WRITING_SEARCH_SIDE = 256
@@ -51,6 +52,7 @@ def find_desk(pixels, ink_below):
     threshold = _otsu(paper_only)  # the desk against the paper
     # the desk, back to its edge but not into strokes, and in strips along the picture's edge
     desk = (max_filter(reaching_edge(paper_only < threshold), 5) | _edge_band(pixels.shape, 2)) & (pixels < threshold)
+    desk = _without_strokes(desk, (pixels < ink_below) & ~desk)
     if border(desk).mean() < MIN_DESK_BORDER:
         return None
     wide = ~max_filter(paper_only < threshold, MIN_SHEET_WIDTH)
@@ -68,6 +70,34 @@ def find_desk(pixels, ink_below):
     if fill < MIN_SHEET_FILL or aspect < MIN_SHEET_ASPECT:
         return None  # the bold strokes of a light digit on a dark background, not a sheet
     return Desk(desk, desk_grey, paper, _spread_into(paper_only, desk))
+
+
+def _without_strokes(desk, ink):
+    """The desk without the parts that are strokes running off the picture (the bar of a 7 along
+    the top of a picture cropped to the digit): ink runs into them, and they reach no deeper into
+    the picture than STROKE_DEPTH times that ink's width. A desk meets the sheet's paper at its
+    edge, and is as deep as the sheet leaves it, whatever the pen."""
+    import cv2
+
+    count, parts = cv2.connectedComponents(desk.astype(np.uint8), connectivity=8)
+    if count <= 1 or not ink.any():
+        return desk
+    _, pieces = cv2.connectedComponents(ink.astype(np.uint8), connectivity=8)
+    height, width = desk.shape
+    for part in range(1, count):
+        region = parts == part
+        touching = np.unique(pieces[max_filter(region, 3) & ink])
+        if touching.size == 0:
+            continue
+        # (outside the picture counts as the part: a strip along the edge is as deep as it reaches in)
+        pad = max(height, width)
+        distance = cv2.distanceTransform(np.pad(region, pad, constant_values=True).astype(np.uint8), cv2.DIST_L2, 3)
+        depth = distance[pad:-pad, pad:-pad][region].max()  # (its deepest pixel)
+        strokes = np.isin(pieces, touching)
+        outline = np.count_nonzero(np.diff(np.pad(strokes, 1), axis=0)) + np.count_nonzero(np.diff(np.pad(strokes, 1), axis=1))
+        if depth <= STROKE_DEPTH * 2 * np.count_nonzero(strokes) / max(outline, 1):
+            desk = desk & ~region
+    return desk
 
 
 def holds_writing(grey_image, desk):

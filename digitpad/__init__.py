@@ -2,6 +2,9 @@
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # when training imports TensorFlow: no start-up chatter
+# The networks' matrices are small: a second OpenBLAS thread only spins, doubling the CPU time
+# of a reading without making it sooner (docs/results.md). Must be set before numpy loads.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from digitpad.recognition.images import BlankImageError, ImageError
 from digitpad.recognition.recognizer import Recognizer

@@ -1,3 +1,4 @@
+import os
 import subprocess
 import sys
 
@@ -198,3 +199,13 @@ def test_an_empty_batch_gives_empty_answers(kind):
     probabilities, doubts = recognizer.probabilities_and_doubts(np.zeros((0, 28, 28), np.float32))
     assert probabilities.shape == (0, 10)
     assert doubts.shape == (0,)
+
+
+@pytest.mark.parametrize("given, expected", [(None, "1"), ("2", "2")])
+def test_recognition_uses_one_blas_thread_unless_told_otherwise(given, expected):
+    env = {key: value for key, value in os.environ.items() if key != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    code = "import os, digitpad, numpy; print(os.environ['OPENBLAS_NUM_THREADS'])"
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == expected

@@ -188,6 +188,7 @@ def test_cancel_in_the_window_while_fitting_the_head_keeps_the_new_weights(cnn_a
     assert out.is_file() and not head_path(out).exists()
     assert [p.name for p in out.parent.iterdir() if "partial" in p.name] == []
     assert cnn_app.recognizer.weights.path == out and cnn_app._current_recognizer().not_digit_head is None
+    assert 'They have no not-a-digit check (cancelled): they never answer "not a digit".' in cnn_app.status.get()
 
 
 def test_digitpad_train_fits_the_head_and_says_where(mnist_dir, isolated_home, capsys):

@@ -655,9 +655,11 @@ class App:
             message = _("Now using the new weights: {name} ({accuracy} on MNIST test)")
             accuracy = f"{outcome.best_accuracy:.2%}"
             kept = " " + _("The weights before are kept in {name}.") if outcome.backup else ""
-            self.say(message.format(name=outcome.out.name, accuracy=accuracy) + kept.format(
-                name=outcome.backup.name if outcome.backup else ""),
-                tip=message.format(name=outcome.out, accuracy=accuracy) + kept.format(name=outcome.backup))
+            no_head = " " + _("They have no not-a-digit check ({reason}): they never answer \"not a digit\".").format(
+                reason=outcome.head_problem) if outcome.head_problem else ""
+            self.say(message.format(name=outcome.out.name, accuracy=accuracy) + no_head + kept.format(
+                name=outcome.backup.name if outcome.backup else ""), error=bool(no_head),
+                tip=message.format(name=outcome.out, accuracy=accuracy) + no_head + kept.format(name=outcome.backup))
         elif outcome.cancelled:
             self.say(_("Training cancelled before any epoch beat the current weights: weights unchanged."))
         else:

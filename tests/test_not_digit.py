@@ -28,12 +28,30 @@ def stripes(period=40, side=280):
     return Image.fromarray(np.where((xs // (period // 2)) % 2 == 0, 20, 235).astype(np.uint8))
 
 
+def dash(side=400, thickness=12):
+    picture = np.full((side, side), 240, np.uint8)
+    picture[side // 2 : side // 2 + thickness, 6:-6] = 20
+    return Image.fromarray(picture)
+
+
+def stripes_across(period=44, side=400):
+    return stripes(period, side).transpose(Image.Transpose.TRANSPOSE)
+
+
+def dots(period=50, side=400, diameter=6):
+    picture = np.full((side, side), 240, np.uint8)
+    for y in range(period // 2, side, period):
+        for x in range(period // 2, side, period):
+            picture[y : y + diameter, x : x + diameter] = 20
+    return Image.fromarray(picture)
+
+
 def test_the_shipped_weights_have_their_heads(recognizer):
     assert recognizer.not_digit_head is not None
     assert recognizer.not_digit_head.kind == recognizer.weights.kind
 
 
-@pytest.mark.parametrize("picture", [checkerboard, stripes, noise])
+@pytest.mark.parametrize("picture", [checkerboard, stripes, noise, dash, stripes_across, dots])
 def test_patterns_and_noise_give_no_confident_digit(recognizer, picture):
     image = picture()
     try:

@@ -21,6 +21,7 @@ from digitpad.i18n import _
 from digitpad.recognition.cuts import candidate_cuts, strokes_crossed
 from digitpad.recognition.images import BlankImageError, open_image
 from digitpad.recognition.not_digit import NO_DIGIT
+from digitpad.recognition.photo import stroke_width
 from digitpad.recognition.preprocess import INK_THRESHOLD, frame, ink_mask, tutorial_pixels
 from digitpad.recognition.strokes import PAD_SIZE, PEN_WIDTH, pixels_from_strokes, render_strokes
 
@@ -69,6 +70,9 @@ MIN_ASPECT = np.array([0.55, 0.15, 0.55, 0.5, 0.5, 0.5, 0.4, 0.46, 0.45, 0.4])
 MAX_ASPECT = np.array([1.43, 0.9, 1.67, 1.25, 1.25, 1.67, 1.18, 1.33, 1.25, 1.11])
 CUT_COST = 0.3  # nats per stroke a chosen cut goes through: cutting a loop (two strokes) needs a reason
 DIGIT_COST = 0.0  # nats per digit (tried 0.5: pairs read as one digit, the networks are sure of pairs too)
+# A digit is at least three strokes tall even from the boldest pen (a 0 whose hole is one stroke
+# wide); ink at most 2.5 strokes tall is a dash, an underline or a dot (a dot is 2 strokes tall).
+FLAT = 2.5
 
 
 BLANK, NOT_A_DIGIT = "blank", "not_a_digit"  # why a reading has no digit: no ink; ink, but no digit in it
@@ -462,8 +466,9 @@ def _read_ink(recognizer, image, grey, mask):
     # (its own ink mask: a third of the time of a photo), is read only when it may be the
     # answer: when it is the one part, or when no grouping is likelier than one digit could be.
     lone = len(parts) == 1
+    stroke = stroke_width(mask)
     read_before = _read_groups(recognizer, grey, parts, [span for span in _candidate_digits(parts, height)
-                                                          if lone or span != (0, len(parts))], {})
+                                                          if lone or span != (0, len(parts))], {}, stroke)
     pieces = _cut_parts(parts, height, [read_before[(id(part),)][2] for part in parts])
     whole = (0, len(pieces))
     if lone:
@@ -471,7 +476,7 @@ def _read_ink(recognizer, image, grey, mask):
     # (a doubted part is cut only into digits side by side, each at least LOW tall: see below)
     spans = [span for span in _candidate_digits(pieces, height) if (lone or span != whole) and (
         span[1] - span[0] == 1 or not (_is_fragment(pieces, span) and _joined(pieces[span[0] : span[1]])[2].shape[0] < LOW * height))]
-    known = _read_groups(recognizer, grey, pieces, spans, read_before)
+    known = _read_groups(recognizer, grey, pieces, spans, read_before, stroke)
     rows = {span: known[tuple(map(id, pieces[span[0] : span[1]]))] for span in spans}
     has_head = recognizer.not_digit_head is not None
     cut_costs = [CUT_COST * piece.crossings for piece in pieces]
@@ -642,11 +647,12 @@ def _group_input(recognizer, grey, pieces):
     return _tutorial_crop(grey, _joined(pieces))
 
 
-def _read_groups(recognizer, grey, pieces, spans, known):
+def _read_groups(recognizer, grey, pieces, spans, known, stroke=None):
     """{ids of the pieces of a group: (input, probabilities, doubt)} for the spans of pieces
     read as one digit each, with `known` (those read already); an input with too little ink
     to be a digit is all zeros; a doubt is 0 when there is no head. The span of all pieces is
-    the whole picture, read exactly as a lone digit is."""
+    the whole picture, read exactly as a lone digit is. A group whose pieces are each no taller
+    than FLAT strokes of `stroke` px is surely no digit (doubt 1): dashes, underlines, dots."""
     known = dict(known)
     groups = [tuple(map(id, pieces[first:end])) for first, end in spans]
     todo = [(span, group) for span, group in zip(spans, groups) if group not in known]
@@ -664,6 +670,10 @@ def _read_groups(recognizer, grey, pieces, spans, known):
     inputs = np.stack(inputs)
     probabilities, doubts = recognizer.probabilities_and_doubts(inputs)
     doubts = np.zeros(len(todo)) if doubts is None else doubts
+    if stroke:
+        flat = [(first, end) != (0, len(pieces)) and all(piece.mask.shape[0] <= FLAT * stroke for piece in pieces[first:end])
+                for (first, end), _group in todo]
+        doubts = np.where(flat, 1.0, doubts)
     known.update((group, row) for (_span, group), row in zip(todo, zip(inputs, probabilities, doubts)))
     return known
 

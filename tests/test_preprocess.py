@@ -122,27 +122,6 @@ def test_thin_light_strokes_on_a_grey_board_are_inverted(board, pen):
     assert np.abs(mnist_pixels(chalk) - mnist_pixels(on_paper)).mean() < 0.02
 
 
-@pytest.mark.parametrize("board, chalk, pen", [(100, 250, 12), (90, 225, 30), (110, 255, 6)])
-def test_light_strokes_on_a_board_a_third_as_light_are_inverted(board, chalk, pen):
-    """A board at 0.4 of the chalk's light is as light as a shadowed sheet may be: what tells
-    them apart is that the light part is strokes, not a lit part of the sheet."""
-    seven = [(240, 130), (370, 130), (280, 380)]
-    written = Image.new("L", (600, 500), board)
-    ImageDraw.Draw(written).line(seven, fill=chalk, width=pen, joint="curve")
-    on_paper = Image.new("L", (600, 500), 255)
-    ImageDraw.Draw(on_paper).line(seven, fill=0, width=pen, joint="curve")
-    assert np.abs(mnist_pixels(written) - mnist_pixels(on_paper)).mean() < 0.02
-
-
-def test_a_sheet_mostly_in_shadow_is_not_inverted():
-    """Dark writing on a sheet whose lit part is a strip along one side: the strip is wider than
-    any stroke, so it is paper, and the dark side is the same paper in shadow."""
-    sheet = np.asarray(drawing(7).resize((500, 500), Image.LANCZOS), dtype=np.float32)
-    sheet[:, :400] *= 0.4  # the shadow of a hand over all but the right fifth
-    photo = Image.fromarray((30 + 0.85 * sheet).astype(np.uint8))
-    assert np.abs(mnist_pixels(photo) - mnist_pixels(drawing(7))).mean() < 0.05
-
-
 def test_unreadable_files_give_image_errors(tmp_path):
     (tmp_path / "notes.png").write_text("not an image")
     (tmp_path / "empty.jpg").write_bytes(b"")

@@ -71,24 +71,8 @@ def _dark_background(grey_image, pixels, darkest, brightest):
     edge = np.median(border(pixels))
     if edge >= (darkest + brightest) / 2:
         return False
-    finer = np.asarray(_shrink(grey_image, CONTRAST_SIDE))
-    brightest = max(brightest, np.percentile(finer, LIGHT_INK_PERCENTILE))
-    if edge >= (darkest + brightest) / 2:
-        return False
-    return edge < SHADOW * brightest or _light_is_strokes(finer, (edge + brightest) / 2)
-
-
-def _light_is_strokes(grey, light_above):
-    """Whether what is lighter than `light_above` is strokes, not paper: a sheet lit beside a
-    shadow is wide, while no stroke is wider than a fifth of the picture's shorter side (a bold
-    pen's strokes are about a fifth of the digit's height, the digit at most the picture's).
-    Its width is twice its deepest pixel's distance from the rest (outside the picture counts
-    as light: a lit part along the edge reaches past it)."""
-    import cv2
-
-    light = np.pad(grey > light_above, 1, constant_values=True).astype(np.uint8)
-    deepest = cv2.distanceTransform(light, cv2.DIST_L2, 3)[1:-1, 1:-1].max()
-    return 2 * deepest < min(grey.shape) / 5
+    brightest = max(brightest, np.percentile(np.asarray(_shrink(grey_image, CONTRAST_SIDE)), LIGHT_INK_PERCENTILE))
+    return edge < min((darkest + brightest) / 2, SHADOW * brightest)
 
 
 def is_flat(grey_image):

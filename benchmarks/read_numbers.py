@@ -13,10 +13,13 @@ Digit accuracy is 1 - edit distance / length (at least 0); "count wrong" is how 
 number of digits read is not the number written.
 """
 import argparse
+import os
 import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before numpy, as `import digitpad` does in the app
 
 import numpy as np
 from PIL import Image, ImageDraw

@@ -5,12 +5,15 @@
 --no-frame measures the tutorial's pipeline (one answer, no framing) instead of the app's.
 """
 import argparse
+import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before numpy, as `import digitpad` does in the app
 
 import numpy as np
 from PIL import Image, ImageDraw

@@ -21,8 +21,8 @@ MIN_DESK_BORDER = 0.1  # a desk shows along at least this share of the picture's
 MIN_SHEET_WIDTH = 11  # ...around a sheet at least this wide in the 64 px picture (strokes are thinner)
 MIN_SHEET_AREA = 0.01  # of the picture: the sheet's part that is that wide
 MIN_SHEET_FILL = 0.85  # of its smallest rectangle a sheet fills (bold digits: 0.81 at most)...
-MIN_SHEET_ASPECT = 0.4
-STROKE_DEPTH = 2.0  # a strip of "desk" no deeper than twice the strokes that run into it is a stroke  # ...and that rectangle is no narrow bar (a bold 1)
+MIN_SHEET_ASPECT = 0.4  # ...and that rectangle is no narrow bar (a bold 1)
+STROKE_DEPTH = 2.0  # a strip of "desk" no deeper than twice the strokes that run into it is a stroke
 # A desk is looked at for writing in the picture shrunk to this size at most: a digit 5 % of a
 # picture's height is still 13 px tall there, its strokes still darker than the paper around them.
 WRITING_SEARCH_SIDE = 256

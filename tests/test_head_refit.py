@@ -4,6 +4,7 @@ import time
 
 import numpy as np
 import pytest
+import test_gui
 from conftest import DRAWN_DIGITS, line_drawing, tiny_mnist
 
 from digitpad.recognition.not_digit import fixed_digest, head_path, read_head
@@ -122,19 +123,16 @@ def test_a_head_that_cannot_be_written_leaves_the_weights_usable_and_says_why(tm
     assert Recognizer.load(out).weights.test_accuracy == pytest.approx(result.best_accuracy)
 
 
+root = test_gui.root  # the window's fixture: a Tk callback that raises fails the test
+
+
 @pytest.fixture
-def cnn_app(monkeypatch):
-    tk = pytest.importorskip("tkinter")
+def cnn_app(root):
     from digitpad.gui.app import App
 
-    errors = []
-    monkeypatch.setattr(tk.Tk, "report_callback_exception", lambda self, *info: errors.append(info))
-    root = tk.Tk()
     app = App(root, weights=shipped_weights("cnn"))
     root.update()
-    yield app
-    root.destroy()
-    assert not errors, f"a Tk callback raised: {errors[0][1]!r}"
+    return app
 
 
 def train_in_the_window(app, mnist_dir, on_report=lambda dialog, item: None):

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import test_gui
 from conftest import SHARED_DATA
 
 from digitpad.paths import SHIPPED_WEIGHTS
@@ -72,19 +73,16 @@ def test_a_large_seven_drawn_on_the_real_pad_past_its_top_edge_is_a_seven(root_a
     assert max(range(10), key=app.bars.values.__getitem__) == 7
 
 
+root = test_gui.root  # the window's fixture: a Tk callback that raises fails the test
+
+
 @pytest.fixture
-def root_app(monkeypatch):
-    tk = pytest.importorskip("tkinter")
+def root_app(root):
     from digitpad.gui.app import App
 
-    errors = []
-    monkeypatch.setattr(tk.Tk, "report_callback_exception", lambda self, *info: errors.append(info))
-    root = tk.Tk()
     app = App(root, weights=SHIPPED_WEIGHTS)
     root.update()
-    yield app
-    root.destroy()
-    assert not errors, f"a Tk callback raised: {errors[0][1]!r}"
+    return app
 
 
 @pytest.fixture(scope="module")

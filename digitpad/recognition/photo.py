@@ -52,10 +52,9 @@ MAX_LINE_THICKNESS = 0.02  # of the shrunk picture: a paper line is thin (paper.
 def paper_light(grey, side):
     """The paper's light at each pixel: a closing with a square `side` px wide.
 
-    (The picture's edge is repeated outward: a stroke along the edge of a picture cropped to
-    the digit wider than half the square is taken for paper. Taking the outside for paper kept
-    such strokes, but made the wedge of a hard shadow along the edge ink: hard shadow rows of
-    benchmarks/breadth.py 88 / 96 -> 84 / 90 %.)"""
+    The picture's edge is repeated outward, so the wedge of a hard shadow along the edge stays
+    paper; the price is that a stroke along the edge of a tightly cropped picture, wider than
+    half the square, is taken for paper too (docs/results.md)."""
     import cv2  # (imported when a picture is read: the window starts without it)
 
     side = max(3, int(side) | 1)

@@ -16,7 +16,7 @@ HERE = PACKAGE / "locale"
 SOURCES = [PACKAGE / "gui", PACKAGE / "settings.py", PACKAGE / "i18n.py", PACKAGE / "cli.py",
            PACKAGE / "argparse_i18n.py", PACKAGE / "samples.py", PACKAGE / "labels.py", PACKAGE / "paths.py",
            PACKAGE / "training", PACKAGE / "adapting.py", *(PACKAGE / "recognition" / name for name in
-                                   ("images.py", "weights.py", "strokes.py", "network.py", "numbers.py", "recognizer.py", "not_digit.py", "preprocess.py"))]
+                                   ("images.py", "weights.py", "strokes.py", "network.py", "numbers.py", "pad_numbers.py", "recognizer.py", "not_digit.py", "preprocess.py"))]
 KEYWORDS = ["-k", "N_", "-k", "ngettext:1,2"]
 
 

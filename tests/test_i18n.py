@@ -18,7 +18,7 @@ PACKAGE = Path(i18n.__file__).parent
 # they show (scripts/make_catalogs.py extracts from the same files)
 DEVELOPER_TOOLS = {"not_digit.py"}  # training/not_digit.py fits the shipped not-a-digit heads: not digitpad's commands
 LIBRARY = ["samples.py", "adapting.py", "labels.py", "paths.py",
-           *(f"recognition/{name}" for name in ("images.py", "weights.py", "strokes.py", "network.py", "numbers.py",
+           *(f"recognition/{name}" for name in ("images.py", "weights.py", "strokes.py", "network.py", "numbers.py", "pad_numbers.py",
                                                 "recognizer.py", "not_digit.py", "preprocess.py")),
            *(f"training/{path.name}" for path in sorted((PACKAGE / "training").glob("*.py"))
              if path.name not in DEVELOPER_TOOLS)]

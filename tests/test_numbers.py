@@ -7,7 +7,8 @@ import pytest
 from PIL import Image, ImageFilter
 
 from digitpad.cli import main
-from digitpad.recognition.numbers import best_path, group_strokes
+from digitpad.recognition.numbers import best_path
+from digitpad.recognition.pad_numbers import group_strokes
 from digitpad.recognition.strokes import pixels_from_strokes
 from tests.conftest import DRAWN_DIGITS, line_drawing
 

@@ -1,8 +1,9 @@
-"""Numbers written on the pad: how the strokes are grouped into digits (numbers.group_strokes)
+"""Numbers written on the pad: how the strokes are grouped into digits (pad_numbers.group_strokes)
 and what a pad that holds no digit reads as."""
 from conftest import DRAWN_DIGITS
 
-from digitpad.recognition.numbers import NOT_A_DIGIT, group_strokes
+from digitpad.recognition.numbers import NOT_A_DIGIT
+from digitpad.recognition.pad_numbers import group_strokes
 from digitpad.recognition.recognizer import IS_DIGIT
 
 

@@ -1,7 +1,7 @@
 import pytest
 from conftest import DRAWN_DIGITS
 
-from digitpad.recognition.numbers import group_strokes, slant
+from digitpad.recognition.pad_numbers import group_strokes, slant
 from digitpad.recognition.recognizer import Recognizer
 from digitpad.recognition.strokes import (
     FULL_SIZE,
@@ -43,7 +43,7 @@ def test_a_small_zero_keeps_its_hole_when_drawn_again_for_recognition():
     assert recognition_image(DRAWN_DIGITS[0]).tobytes() == render_strokes(DRAWN_DIGITS[0]).tobytes()
 
 
-# -- grouping the strokes of a number into digits (numbers.group_strokes)
+# -- grouping the strokes of a number into digits (pad_numbers.group_strokes)
 
 # A 4 leaning right, in two strokes: its downstroke reaches well past the end of its bar.
 LEANING_FOUR = [[(100, 40), (50, 160), (168, 160)], [(220, 40), (130, 240)]]

@@ -27,7 +27,8 @@ from digitpad.i18n import CJK_FONT_HINT, LANGUAGES, N_, _, choose_language, has_
 from digitpad.paths import resolve_weights, shipped_weights, user_weights
 from digitpad.recognition.images import BlankImageError, ImageError
 from digitpad.recognition.network import summary
-from digitpad.recognition.numbers import NOT_A_DIGIT, inside_pad
+from digitpad.recognition.numbers import NOT_A_DIGIT
+from digitpad.recognition.pad_numbers import inside_pad
 from digitpad.recognition.recognizer import IS_DIGIT, Recognizer, top_answer
 from digitpad.recognition.strokes import recognition_image
 from digitpad.recognition.weights import WeightsError

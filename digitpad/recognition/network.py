@@ -16,6 +16,7 @@ HIDDEN_UNITS = 128
 CONV_FILTERS = (32, 64)
 KERNEL = 3
 KINDS = ("mlp", "cnn")
+CHUNK = 64  # images the convolutional layers take at once
 
 # Where a Keras 3 .weights.h5 file stores each layer's (kernel, bias), by class and
 # position whatever the layer's name, in forward order, with their shapes.
@@ -43,6 +44,9 @@ def kind_of(layer_paths):
     return "cnn" if "layers/conv2d" in layer_paths else "mlp"
 
 
+NO_SHIFT = ((0, 0),)
+
+
 def forward(kind, params, images):
     """Probabilities (n, 10) for images (n, 28, 28) in 0..1; params are (kernel, bias) pairs."""
     fixed, dense = split_params(kind, params)
@@ -55,15 +59,49 @@ def split_params(kind, params):
     return list(params[:count]), list(params[count:])
 
 
-def fixed_features(kind, fixed_params, images):
-    """What the dense layers see (n, d) for images (n, 28, 28) in 0..1: the convolutional
+def fixed_features(kind, fixed_params, images, shifts=NO_SHIFT):
+    """What the dense layers see (k * n, d) for images (n, 28, 28) in 0..1, each moved by each of
+    the k shifts (rows down, columns right; see shifted), shift by shift: the convolutional
     layers' output for "cnn", the pixels themselves for "mlp"."""
     x = np.asarray(images, dtype=np.float32)
     if kind == "cnn":
-        x = x[..., None]
-        for kernel, bias in fixed_params:
-            x = _max_pool(np.maximum(_convolve(x, kernel) + bias, 0.0))
-    return x.reshape(len(x), int(np.prod(x.shape[1:])))  # not -1: no images is a valid batch
+        # in chunks: a chunk's windows stay in the cache, and a large batch's do not fill the memory
+        chunks = [x[i : i + CHUNK] for i in range(0, len(x), CHUNK)] or [x]
+        features = np.concatenate([_convolutional_features(fixed_params, chunk, shifts) for chunk in chunks], axis=1)
+    else:
+        features = np.stack([shifted(x, *shift) for shift in shifts])
+    return features.reshape(len(shifts) * len(x), int(np.prod(features.shape[2:])))  # not -1: no images is a valid batch
+
+
+def _convolutional_features(fixed_params, images, shifts):
+    """The two convolutional layers' output (k, n, h, w, c) for each shift of the images.
+
+    A convolution moves with its input, so the first layer runs once, on the images with a blank
+    margin as wide as the largest shift, and each shift's output is a window of it. Pooling
+    halves the positions: the shifts whose windows start on rows and columns of the same parity
+    share one pooled grid, and the second layer's output on it."""
+    (first_kernel, first_bias), (second_kernel, second_bias) = fixed_params
+    margin = max(abs(step) for shift in shifts for step in shift)
+    first = _convolve(np.pad(images, ((0, 0), (margin, margin), (margin, margin)))[..., None], first_kernel)
+    size = (images.shape[1] - first_kernel.shape[0] + 1) // 2 - second_kernel.shape[0] + 1  # 11: per shift
+    second = {}
+    outputs = []
+    for rows, columns in shifts:
+        top, left = margin - rows, margin - columns  # the shifted images' first output: first[:, top:, left:]
+        parity = top % 2, left % 2
+        if parity not in second:
+            second[parity] = _convolve(_pool_relu(first[:, parity[0] :, parity[1] :], first_bias), second_kernel)
+        window = second[parity][:, top // 2 : top // 2 + size, left // 2 : left // 2 + size]
+        outputs.append(_pool_relu(window, second_bias))
+    return np.stack(outputs)
+
+
+def shifted(images, rows, columns):
+    """Images (n, h, w) moved down by `rows` and right by `columns`, blank where they move in."""
+    margin = max(abs(rows), abs(columns))
+    padded = np.pad(np.asarray(images, dtype=np.float32), ((0, 0), (margin, margin), (margin, margin)))
+    height, width = padded.shape[1] - 2 * margin, padded.shape[2] - 2 * margin
+    return padded[:, margin - rows : margin - rows + height, margin - columns : margin - columns + width]
 
 
 def dense_forward(dense_params, features):
@@ -81,14 +119,23 @@ def softmax(logits):
 
 
 def _convolve(x, kernel):
-    """'valid' 2-D convolution (as Keras Conv2D computes it) of x (n, h, w, c) with kernel (kh, kw, c, f)."""
-    windows = sliding_window_view(x, kernel.shape[:2], axis=(1, 2))  # (n, h', w', c, kh, kw)
-    return np.tensordot(windows, kernel.transpose(2, 0, 1, 3), axes=([3, 4, 5], [0, 1, 2]))
+    """'valid' 2-D convolution (as Keras Conv2D computes it) of x (n, h, w, c) with kernel (kh, kw, c, f):
+    one matrix product of every window's pixels (kh, kw, c), the kernel's order, with the kernel."""
+    height, width, channels, filters = kernel.shape
+    windows = sliding_window_view(x, (height, width), axis=(1, 2))  # (n, h', w', c, kh, kw)
+    rows = windows.transpose(0, 1, 2, 4, 5, 3).reshape(-1, height * width * channels)  # a copy, contiguous
+    return (rows @ kernel.reshape(-1, filters)).reshape(*windows.shape[:3], filters)
 
 
-def _max_pool(x):
+def _pool_relu(x, bias):
+    """relu(x + bias) max-pooled 2x2, computed as relu(pooled x + bias): the same numbers (the
+    maximum commutes with adding a constant and with relu), with a quarter of the additions."""
     n, h, w, c = x.shape
-    return x[:, : h // 2 * 2, : w // 2 * 2].reshape(n, h // 2, 2, w // 2, 2, c).max(axis=(2, 4))
+    x = x[:, : h // 2 * 2, : w // 2 * 2]
+    rows = np.maximum(x[:, 0::2], x[:, 1::2])
+    pooled = np.maximum(rows[:, :, 0::2], rows[:, :, 1::2])
+    pooled += bias
+    return np.maximum(pooled, 0.0, out=pooled)
 
 
 def summary(kind, params):

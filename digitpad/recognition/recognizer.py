@@ -5,7 +5,7 @@ from functools import cached_property
 import numpy as np
 
 from digitpad.paths import resolve_weights
-from digitpad.recognition.network import dense_forward, fixed_features, forward, split_params
+from digitpad.recognition.network import CLASSES, dense_forward, fixed_features, forward, split_params
 from digitpad.recognition.not_digit import NO_DIGIT, NOT_SURE, find_head
 from digitpad.recognition.preprocess import mnist_pixels
 from digitpad.recognition.weights import read_weights
@@ -64,8 +64,9 @@ class Recognizer:
         kind = self.weights.kind
         fixed, dense = split_params(kind, self.weights.params)
         shifts = SHIFTS if self.framed else SHIFTS[:1]
-        features = [fixed_features(kind, fixed, shifted(pixels, *shift)) for shift in shifts]
-        return np.stack([dense_forward(dense, each) for each in features]), features[0]
+        features = fixed_features(kind, fixed, pixels, shifts)  # every shift in one batch
+        answers = dense_forward(dense, features).reshape(len(shifts), len(pixels), CLASSES)
+        return answers, features[: len(pixels)]
 
     def network_probabilities(self, pixels):
         """The network's own output (n, 10) for images (n, 28, 28), as Keras computes it."""
@@ -120,9 +121,3 @@ def top_answer(probabilities):
     digit = int(np.argmax(probabilities))
     return digit, float(probabilities[digit])
 
-
-def shifted(images, rows, columns):
-    """Images (n, h, w) moved down by `rows` and right by `columns` (at most 1), blank where they move in."""
-    padded = np.pad(np.asarray(images, dtype=np.float32), ((0, 0), (1, 1), (1, 1)))
-    height, width = padded.shape[1] - 2, padded.shape[2] - 2
-    return padded[:, 1 - rows : 1 - rows + height, 1 - columns : 1 - columns + width]

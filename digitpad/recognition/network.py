@@ -16,7 +16,7 @@ HIDDEN_UNITS = 128
 CONV_FILTERS = (32, 64)
 KERNEL = 3
 KINDS = ("mlp", "cnn")
-CHUNK = 64  # images the convolutional layers take at once
+CHUNK = 16  # images the convolutional layers take at once: their windows stay in the cache
 
 # Where a Keras 3 .weights.h5 file stores each layer's (kernel, bias), by class and
 # position whatever the layer's name, in forward order, with their shapes.
@@ -65,7 +65,7 @@ def fixed_features(kind, fixed_params, images, shifts=NO_SHIFT):
     layers' output for "cnn", the pixels themselves for "mlp"."""
     x = np.asarray(images, dtype=np.float32)
     if kind == "cnn":
-        # in chunks: a chunk's windows stay in the cache, and a large batch's do not fill the memory
+        # in chunks: a large batch does not fill the memory
         chunks = [x[i : i + CHUNK] for i in range(0, len(x), CHUNK)] or [x]
         features = np.concatenate([_convolutional_features(fixed_params, chunk, shifts) for chunk in chunks], axis=1)
     else:
@@ -85,15 +85,14 @@ def _convolutional_features(fixed_params, images, shifts):
     first = _convolve(np.pad(images, ((0, 0), (margin, margin), (margin, margin)))[..., None], first_kernel)
     size = (images.shape[1] - first_kernel.shape[0] + 1) // 2 - second_kernel.shape[0] + 1  # 11: per shift
     second = {}
-    outputs = []
+    windows = []
     for rows, columns in shifts:
         top, left = margin - rows, margin - columns  # the shifted images' first output: first[:, top:, left:]
         parity = top % 2, left % 2
         if parity not in second:
             second[parity] = _convolve(_pool_relu(first[:, parity[0] :, parity[1] :], first_bias), second_kernel)
-        window = second[parity][:, top // 2 : top // 2 + size, left // 2 : left // 2 + size]
-        outputs.append(_pool_relu(window, second_bias))
-    return np.stack(outputs)
+        windows.append(second[parity][:, top // 2 : top // 2 + size, left // 2 : left // 2 + size])
+    return _pool_relu(np.stack(windows), second_bias)
 
 
 def shifted(images, rows, columns):
@@ -128,12 +127,13 @@ def _convolve(x, kernel):
 
 
 def _pool_relu(x, bias):
-    """relu(x + bias) max-pooled 2x2, computed as relu(pooled x + bias): the same numbers (the
-    maximum commutes with adding a constant and with relu), with a quarter of the additions."""
-    n, h, w, c = x.shape
-    x = x[:, : h // 2 * 2, : w // 2 * 2]
-    rows = np.maximum(x[:, 0::2], x[:, 1::2])
-    pooled = np.maximum(rows[:, :, 0::2], rows[:, :, 1::2])
+    """relu(x + bias) max-pooled 2x2 over the rows and columns of x (..., h, w, c), computed as
+    relu(pooled x + bias): the same numbers (the maximum commutes with adding a constant and
+    with relu), with a quarter of the additions."""
+    h, w = x.shape[-3:-1]
+    x = x[..., : h // 2 * 2, : w // 2 * 2, :]
+    rows = np.maximum(x[..., 0::2, :, :], x[..., 1::2, :, :])
+    pooled = np.maximum(rows[..., 0::2, :], rows[..., 1::2, :])
     pooled += bias
     return np.maximum(pooled, 0.0, out=pooled)
 

@@ -105,11 +105,17 @@ def shifted(images, rows, columns):
 
 def dense_forward(dense_params, features):
     """Probabilities (n, 10) from fixed_features through the dense layers."""
+    return softmax(dense_logits(dense_params, features))
+
+
+def dense_logits(dense_params, features):
+    """The last layer's input to its activation: dense layers with relu between them (the
+    network's and the not-a-digit head's)."""
     *hidden, (out_kernel, out_bias) = dense_params
-    x = features
+    x = np.asarray(features, dtype=np.float32)
     for kernel, bias in hidden:
         x = np.maximum(x @ kernel + bias, 0.0)
-    return softmax(x @ out_kernel + out_bias)
+    return x @ out_kernel + out_bias
 
 
 def softmax(logits):

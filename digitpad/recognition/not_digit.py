@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from digitpad.i18n import _
-from digitpad.recognition.network import split_params
+from digitpad.recognition.network import dense_logits, split_params
 from digitpad.recognition.weights import open_regular_file
 
 SUFFIX = ".not-digit.npz"  # beside mnist.weights.h5: mnist.not-digit.npz
@@ -42,11 +42,7 @@ class NotDigitHead:
 
     def probabilities(self, features):
         """Probability (n,) that each input is not one digit, from its fixed features (n, d)."""
-        *hidden, (out_kernel, out_bias) = self.params
-        x = np.asarray(features, dtype=np.float32)
-        for kernel, bias in hidden:
-            x = np.maximum(x @ kernel + bias, 0.0)
-        logits = (x @ out_kernel + out_bias)[:, 0]
+        logits = dense_logits(self.params, features)[:, 0]
         return 1.0 / (1.0 + np.exp(-np.clip(logits, -60, 60)))
 
 

@@ -96,3 +96,12 @@ def test_no_images_is_a_batch(kind):
     assert features.shape == (0, dense[0][0].shape[0])
     assert dense_forward(dense, features).shape == (0, 10)
     assert fixed_features(kind, fixed, np.zeros((0, 28, 28)), NO_SHIFT).shape == (0, dense[0][0].shape[0])
+
+
+@pytest.mark.parametrize("kind", ["mlp", "cnn"])
+def test_answers_on_mnist_are_those_of_the_plain_network(kind, shared_mnist):
+    _, (x_test, _labels) = shared_mnist
+    images = x_test[::40] / 255.0  # 250 digits
+    recognizer = Recognizer.load(shipped_weights(kind))
+    expected = np.stack([plain_probabilities(kind, recognizer.weights.params, shifted(images, *shift)) for shift in SHIFTS])
+    np.testing.assert_allclose(recognizer.probabilities_of_pixels(images), expected.mean(axis=0), rtol=0, atol=1e-5)

@@ -83,7 +83,7 @@ def _convolutional_features(fixed_params, images, shifts):
     (first_kernel, first_bias), (second_kernel, second_bias) = fixed_params
     margin = max(abs(step) for shift in shifts for step in shift)
     first = _convolve(np.pad(images, ((0, 0), (margin, margin), (margin, margin)))[..., None], first_kernel)
-    size = (images.shape[1] - first_kernel.shape[0] + 1) // 2 - second_kernel.shape[0] + 1  # 11: per shift
+    size = (images.shape[1] - first_kernel.shape[0] + 1) // 2 - second_kernel.shape[0] + 1  # one shift's output: 11
     second = {}
     windows = []
     for rows, columns in shifts:

@@ -120,4 +120,3 @@ def top_answer(probabilities):
     """(digit, confidence): the most probable digit and its probability."""
     digit = int(np.argmax(probabilities))
     return digit, float(probabilities[digit])
-

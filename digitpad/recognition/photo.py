@@ -44,6 +44,7 @@ MIN_PART = 0.02  # ...when at least this share of its area (smaller ones are spe
 # already spans the strokes adds only their anti-aliased rims and some shading).
 WIDER_STROKES = 1.5
 EDGE_PENALTY = 0.25
+HALF = 0.5  # a pixel half covered by the pen is half as dark as the pen's ink: the stroke's edge
 ENDS = 4  # samples (2 px of the shrunk picture) at either end of a paper line: it runs off the picture
 LINES_TRIED = 40  # Hough's strongest candidates: the lines of a page in view and their near duplicates
 MAX_LINE_THICKNESS = 0.02  # of the shrunk picture: a paper line is thin (paper.MAX_LINE_WIDTH)  # a piece that reaches the picture's edge is rarely the digit: a desk, a page edge, a shadow
@@ -83,6 +84,8 @@ def ink_by_paper(grey, one_digit=True):
         side = min(2 * side, MAX_SCALE * shorter)
         ink = _darker_than_paper(grey, side)
         mask = pick(ink)
+    if mask.any() and side < MAX_SCALE * shorter:
+        side, ink, mask = _bolder(grey, pick, side, ink, mask, MAX_SCALE * shorter)
     width = stroke_width(mask)
     while mask.any() and side < MAX_SCALE * shorter:
         wider = min(2 * side, MAX_SCALE * shorter)
@@ -103,6 +106,26 @@ def ink_by_paper(grey, one_digit=True):
     tighter = min(STROKES_PER_SQUARE * width, MAX_SCALE * shorter)
     # (holes are counted in the final strokes: a square narrower than them finds their rims, rings)
     return without_nets(mask if tighter == side else pick(_darker_than_paper(grey, tighter)))
+
+
+def _bolder(grey, pick, side, ink, mask, widest):
+    """(side, ink, mask) with the widest square instead, when what it picks lies inside the
+    picture and the narrower square found under WIDER_STROKES less of its ink: a bold digit whose
+    strokes the narrower square took for paper (it found specks or paper lines instead, so the
+    search for a digit never widened). What reaches the picture's edge at that scale may be a
+    shadow or a desk, which a wide square takes for ink: then the narrower one is kept."""
+    wide_ink = _darker_than_paper(grey, widest)
+    wide_mask = pick(wide_ink)
+    if not wide_mask.any() or _reaches_edge(wide_mask):
+        return side, ink, mask
+    box = _box_around(wide_mask, 0)
+    if np.count_nonzero(wide_mask[box]) < WIDER_STROKES * np.count_nonzero(ink[box]):
+        return side, ink, mask
+    return widest, wide_ink, wide_mask
+
+
+def _reaches_edge(mask):
+    return bool(mask[0].any() or mask[-1].any() or mask[:, 0].any() or mask[:, -1].any())
 
 
 def _touching(ink, mask):
@@ -136,8 +159,23 @@ def _darker_than_paper(grey, side):
     tenth, quarter = np.percentile(sample, [10, 25])
     spread = (quarter - tenth) / (NORMAL_TENTH - NORMAL_QUARTER)
     level = quarter + NORMAL_QUARTER * spread
-    return without_straight_lines(without_ruled_lines(
-        below > np.maximum((1 - INK_RATIO) * paper, level + PAPER_SPREAD * spread)))
+    ink = below > np.maximum((1 - INK_RATIO) * paper, level + PAPER_SPREAD * spread)
+    return without_straight_lines(without_ruled_lines(ink & half_as_dark(below / paper, max(side, FIRST_SCALE * min(grey.shape)))))
+
+
+def half_as_dark(darkness, side):
+    """Where the picture is at least half as dark as the darkest ink within `side` px (Bernsen's
+    local threshold on the paper's light divided out): a pixel half covered by the pen is half as
+    dark as its ink, so this is the stroke's own edge, whatever the pen's colour; and the faint
+    lines of squared paper, a shadow's rim or the paper's grain beside a stroke are not taken
+    with it (they are kept, as before, where no ink is near). The square is at least the first
+    closing's (an eighth of the picture): paper lines that touch a stroke are cut off it over a
+    few strokes' length, and stay apart from the digit however tightly the light is followed."""
+    import cv2
+
+    side = max(3, int(side) | 1)
+    darkest = cv2.dilate(darkness.astype(np.float32), cv2.getStructuringElement(cv2.MORPH_RECT, (side, side)))
+    return darkness >= HALF * darkest
 
 
 def without_straight_lines(mask):
@@ -189,12 +227,28 @@ def without_straight_lines(mask):
             continue  # a bold stroke across the picture, not a paper line
         centre = rho + (sides[1] - sides[0]) / 2
         xs, ys = centre * cos - steps[inside] * sin, centre * sin + steps[inside] * cos
-        cv2.line(erase, (round(xs[0]), round(ys[0])), (round(xs[-1]), round(ys[-1])), 1, int(band) + 2)  # (edges too)
+        line = np.zeros_like(small)
+        cv2.line(line, (round(xs[0]), round(ys[0])), (round(xs[-1]), round(ys[-1])), 1, int(band) + 2)  # (edges too)
+        erase |= line & ~_crossed(small, cos, sin, band / 2 + 2)
     if not erase.any():
         return mask
     if size != (width, height):
         erase = cv2.resize(erase, (width, height), interpolation=cv2.INTER_NEAREST)
     return mask & ~erase.astype(bool)
+
+
+def _crossed(small, cos, sin, reach):
+    """Where a stroke crosses a line whose normal is (cos, sin): ink `reach` px away on both
+    sides of it, across the line. A crossing stroke keeps its ink there (the line's width of it
+    would otherwise be cut out of the digit); the line alone has paper on both sides."""
+    import cv2
+
+    height, width = small.shape
+    sides = []
+    for sign in (-1, 1):
+        shift = np.float32([[1, 0, sign * reach * cos], [0, 1, sign * reach * sin]])
+        sides.append(cv2.warpAffine(small, shift, (width, height), flags=cv2.INTER_NEAREST))
+    return sides[0] & sides[1]
 
 
 def _band_side(small, rho, cos, sin, steps, size, sign, thickest):

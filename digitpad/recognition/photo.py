@@ -105,7 +105,7 @@ def ink_by_paper(grey, one_digit=True):
         return mask
     tighter = min(STROKES_PER_SQUARE * width, MAX_SCALE * shorter)
     # (holes are counted in the final strokes: a square narrower than them finds their rims, rings)
-    return without_nets(mask if tighter == side else pick(_darker_than_paper(grey, tighter)))
+    return without_nets(mask if tighter == side else pick(_darker_than_paper(grey, tighter, width / 2)))
 
 
 def _bolder(grey, pick, side, ink, mask, widest):
@@ -145,10 +145,14 @@ def _box_around(mask, margin):
             slice(max(columns[0] - margin, 0), columns[-1] + margin + 1))
 
 
-def _darker_than_paper(grey, side):
+def _darker_than_paper(grey, side, rim=1.0):
     """Ink: darker than INK_RATIO of the paper's light, and darker than the paper by more than
     its own variation (grain, texture, camera noise), measured in grey levels: the camera's
-    noise is the same in shadow and in light."""
+    noise is the same in shadow and in light; and at least half as dark as the ink near it
+    (half_as_dark), or within `rim` px of such ink (half a stroke, once the strokes are known:
+    the rim of a blurred stroke)."""
+    import cv2
+
     paper = np.maximum(paper_light(grey, side), MIN_PAPER)
     below = paper - grey
     # The paper's own level and variation, from the lightest quarter of the picture: ink may
@@ -160,7 +164,11 @@ def _darker_than_paper(grey, side):
     spread = (quarter - tenth) / (NORMAL_TENTH - NORMAL_QUARTER)
     level = quarter + NORMAL_QUARTER * spread
     ink = below > np.maximum((1 - INK_RATIO) * paper, level + PAPER_SPREAD * spread)
-    return without_straight_lines(without_ruled_lines(ink & half_as_dark(below / paper, max(side, FIRST_SCALE * min(grey.shape)))))
+    core = ink & half_as_dark(below / paper, max(side, FIRST_SCALE * min(grey.shape)))
+    # (with the ink within `rim` px of it: a blurred stroke's rim; of a paper line, a stub as long)
+    rim = 2 * round(rim) + 1
+    ink &= cv2.dilate(core.astype(np.uint8), np.ones((rim, rim), np.uint8)).astype(bool)
+    return without_straight_lines(without_ruled_lines(ink))
 
 
 def half_as_dark(darkness, side):

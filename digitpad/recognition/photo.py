@@ -86,7 +86,7 @@ def ink_by_paper(grey, one_digit=True):
         mask = pick(ink)
     if mask.any() and side < MAX_SCALE * shorter:
         side, ink, mask = _bolder(grey, pick, side, ink, mask, MAX_SCALE * shorter)
-    width = stroke_width(mask)
+    width = _noisy_stroke_width(mask)
     while mask.any() and side < MAX_SCALE * shorter:
         wider = min(2 * side, MAX_SCALE * shorter)
         # (the wider square is tried around the digit only: what its closing there looks at)
@@ -95,12 +95,12 @@ def ink_by_paper(grey, one_digit=True):
         inner = tuple(slice(a.start - s.start, a.stop - s.start) for a, s in zip(around, seen))
         if np.count_nonzero(wider_ink[inner]) < WIDER_STROKES * np.count_nonzero(ink[around]):
             # the strokes are whole: measured with the wider square, noise in their middles and all
-            width = stroke_width(_touching(wider_ink[inner], mask[around]))
+            width = _noisy_stroke_width(_touching(wider_ink[inner], mask[around]))
             break
         side = wider
         ink = _darker_than_paper(grey, side)
         mask = pick(ink)
-        width = stroke_width(mask)
+        width = _noisy_stroke_width(mask)
     if not mask.any():
         return mask
     tighter = min(STROKES_PER_SQUARE * width, MAX_SCALE * shorter)
@@ -164,11 +164,18 @@ def _darker_than_paper(grey, side, rim=1.0):
     spread = (quarter - tenth) / (NORMAL_TENTH - NORMAL_QUARTER)
     level = quarter + NORMAL_QUARTER * spread
     ink = below > np.maximum((1 - INK_RATIO) * paper, level + PAPER_SPREAD * spread)
-    core = ink & half_as_dark(below / paper, max(side, FIRST_SCALE * min(grey.shape)))
+    darkness = below / paper
+    # The paper's lines are found whole (before they are cut off the strokes) and erased, except
+    # where the ink is twice as dark as they are: a stroke crossing a line stays whole.
+    lines_gone = without_straight_lines(without_ruled_lines(ink))
+    erased = ink & ~lines_gone
+    if erased.any():
+        lines_gone |= erased & (darkness >= np.median(darkness[erased]) / HALF)
+    ink = lines_gone
+    core = ink & half_as_dark(darkness, max(side, FIRST_SCALE * min(grey.shape)))
     # (with the ink within `rim` px of it: a blurred stroke's rim; of a paper line, a stub as long)
     rim = 2 * round(rim) + 1
-    ink &= cv2.dilate(core.astype(np.uint8), np.ones((rim, rim), np.uint8)).astype(bool)
-    return without_straight_lines(without_ruled_lines(ink))
+    return ink & cv2.dilate(core.astype(np.uint8), np.ones((rim, rim), np.uint8)).astype(bool)
 
 
 def half_as_dark(darkness, side):
@@ -271,6 +278,16 @@ def _band_side(small, rho, cos, sin, steps, size, sign, thickest):
             break
         rows += 1
     return rows
+
+
+def _noisy_stroke_width(mask):
+    """stroke_width of ink found in noise: its pinholes and the gaps of a pixel between its
+    specks filled first (a 3x3 closing). Noise that breaks a faint stroke into specks doubles
+    its outline and halves the width measured, and a closing square that narrow would take the
+    strokes for paper; a clean stroke has no such holes, and keeps its width."""
+    import cv2
+
+    return stroke_width(cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8)))
 
 
 def stroke_width(mask):

@@ -44,6 +44,8 @@ MIN_PART = 0.02  # ...when at least this share of its area (smaller ones are spe
 # already spans the strokes adds only their anti-aliased rims and some shading).
 WIDER_STROKES = 1.5
 EDGE_PENALTY = 0.25
+BOLD_SEARCH_SIDE = 512  # px: strokes wider than FIRST_SCALE of a 4:3 picture are 48 px wide there at least
+HALF = 0.5  # a pixel half covered by the pen is half as dark as the pen's ink: the stroke's edge
 ENDS = 4  # samples (2 px of the shrunk picture) at either end of a paper line: it runs off the picture
 LINES_TRIED = 40  # Hough's strongest candidates: the lines of a page in view and their near duplicates
 MAX_LINE_THICKNESS = 0.02  # of the shrunk picture: a paper line is thin (paper.MAX_LINE_WIDTH)  # a piece that reaches the picture's edge is rarely the digit: a desk, a page edge, a shadow
@@ -83,7 +85,9 @@ def ink_by_paper(grey, one_digit=True):
         side = min(2 * side, MAX_SCALE * shorter)
         ink = _darker_than_paper(grey, side)
         mask = pick(ink)
-    width = stroke_width(mask)
+    if mask.any() and side < MAX_SCALE * shorter:
+        side, ink, mask = _bolder(grey, pick, side, ink, mask, MAX_SCALE * shorter)
+    width = _noisy_stroke_width(mask)
     while mask.any() and side < MAX_SCALE * shorter:
         wider = min(2 * side, MAX_SCALE * shorter)
         # (the wider square is tried around the digit only: what its closing there looks at)
@@ -92,17 +96,48 @@ def ink_by_paper(grey, one_digit=True):
         inner = tuple(slice(a.start - s.start, a.stop - s.start) for a, s in zip(around, seen))
         if np.count_nonzero(wider_ink[inner]) < WIDER_STROKES * np.count_nonzero(ink[around]):
             # the strokes are whole: measured with the wider square, noise in their middles and all
-            width = stroke_width(_touching(wider_ink[inner], mask[around]))
+            width = _noisy_stroke_width(_touching(wider_ink[inner], mask[around]))
             break
         side = wider
         ink = _darker_than_paper(grey, side)
         mask = pick(ink)
-        width = stroke_width(mask)
+        width = _noisy_stroke_width(mask)
     if not mask.any():
         return mask
     tighter = min(STROKES_PER_SQUARE * width, MAX_SCALE * shorter)
     # (holes are counted in the final strokes: a square narrower than them finds their rims, rings)
-    return without_nets(mask if tighter == side else pick(_darker_than_paper(grey, tighter)))
+    return without_nets(mask if tighter == side else pick(_darker_than_paper(grey, tighter, width / 2)))
+
+
+def _bolder(grey, pick, side, ink, mask, widest):
+    """(side, ink, mask) with the widest square instead, when what it picks lies inside the
+    picture and the narrower square found under WIDER_STROKES less of its ink: a bold digit whose
+    strokes the narrower square took for paper (it found specks or paper lines instead, so the
+    search for a digit never widened). What reaches the picture's edge at that scale may be a
+    shadow or a desk, which a wide square takes for ink: then the narrower one is kept.
+
+    Looked for in the picture shrunk to BOLD_SEARCH_SIDE at most (strokes that wide are still
+    wide there), and found again at full size only when a bold digit is there."""
+    import cv2
+
+    height, width = grey.shape
+    size = scaled_size(width, height, min(BOLD_SEARCH_SIDE, max(width, height)))
+    shrink = size[0] / width
+    small = grey if shrink == 1 else cv2.resize(grey, size, interpolation=cv2.INTER_AREA)
+    wide_mask = pick(_darker_than_paper(small, widest * shrink))
+    if not wide_mask.any() or _reaches_edge(wide_mask):
+        return side, ink, mask
+    rows, columns = _box_around(wide_mask, 0)
+    box = (slice(int(rows.start / shrink), int(np.ceil(rows.stop / shrink))),
+           slice(int(columns.start / shrink), int(np.ceil(columns.stop / shrink))))
+    if np.count_nonzero(wide_mask) < WIDER_STROKES * np.count_nonzero(ink[box]) * shrink ** 2:
+        return side, ink, mask
+    wide_ink = _darker_than_paper(grey, widest)
+    return widest, wide_ink, pick(wide_ink)
+
+
+def _reaches_edge(mask):
+    return bool(mask[0].any() or mask[-1].any() or mask[:, 0].any() or mask[:, -1].any())
 
 
 def _touching(ink, mask):
@@ -122,10 +157,14 @@ def _box_around(mask, margin):
             slice(max(columns[0] - margin, 0), columns[-1] + margin + 1))
 
 
-def _darker_than_paper(grey, side):
+def _darker_than_paper(grey, side, rim=1.0):
     """Ink: darker than INK_RATIO of the paper's light, and darker than the paper by more than
     its own variation (grain, texture, camera noise), measured in grey levels: the camera's
-    noise is the same in shadow and in light."""
+    noise is the same in shadow and in light; and at least half as dark as the ink near it
+    (half_as_dark), or within `rim` px of such ink (half a stroke, once the strokes are known:
+    the rim of a blurred stroke)."""
+    import cv2
+
     paper = np.maximum(paper_light(grey, side), MIN_PAPER)
     below = paper - grey
     # The paper's own level and variation, from the lightest quarter of the picture: ink may
@@ -136,8 +175,35 @@ def _darker_than_paper(grey, side):
     tenth, quarter = np.percentile(sample, [10, 25])
     spread = (quarter - tenth) / (NORMAL_TENTH - NORMAL_QUARTER)
     level = quarter + NORMAL_QUARTER * spread
-    return without_straight_lines(without_ruled_lines(
-        below > np.maximum((1 - INK_RATIO) * paper, level + PAPER_SPREAD * spread)))
+    ink = below > np.maximum((1 - INK_RATIO) * paper, level + PAPER_SPREAD * spread)
+    darkness = below / paper
+    # The paper's lines are found whole (before they are cut off the strokes) and erased, except
+    # where the ink is twice as dark as they are: a stroke crossing a line stays whole.
+    lines_gone = without_straight_lines(without_ruled_lines(ink))
+    erased = ink & ~lines_gone
+    if erased.any():
+        lines_gone |= erased & (darkness >= np.median(darkness[erased]) / HALF)
+    ink = lines_gone
+    core = ink & half_as_dark(darkness, max(side, FIRST_SCALE * min(grey.shape)))
+    # (with the ink within `rim` px of it: a blurred stroke's rim; of a paper line, a stub as long)
+    rim = 2 * round(rim) + 1
+    return ink & cv2.dilate(core.astype(np.uint8), np.ones((rim, rim), np.uint8)).astype(bool)
+
+
+def half_as_dark(darkness, side):
+    """Where the picture is at least half as dark as the darkest ink within `side` px (Bernsen's
+    local threshold on the paper's light divided out): a pixel half covered by the pen is half as
+    dark as its ink, so this is the stroke's own edge, whatever the pen's colour; and the faint
+    lines of squared paper, a shadow's rim or the paper's grain beside a stroke are not taken
+    with it (they are kept, as before, where no ink is near). The square is at least the first
+    closing's (an eighth of the picture): paper lines that touch a stroke are cut off it over a
+    few strokes' length, and stay apart from the digit however tightly the light is followed."""
+    import cv2
+
+    side = max(3, int(side) | 1)
+    levels = np.clip(darkness * 255, 0, 255).astype(np.uint8)  # (a maximum over bytes is far faster)
+    darkest = cv2.dilate(levels, cv2.getStructuringElement(cv2.MORPH_RECT, (side, side)))
+    return levels >= HALF * darkest
 
 
 def without_straight_lines(mask):
@@ -189,12 +255,28 @@ def without_straight_lines(mask):
             continue  # a bold stroke across the picture, not a paper line
         centre = rho + (sides[1] - sides[0]) / 2
         xs, ys = centre * cos - steps[inside] * sin, centre * sin + steps[inside] * cos
-        cv2.line(erase, (round(xs[0]), round(ys[0])), (round(xs[-1]), round(ys[-1])), 1, int(band) + 2)  # (edges too)
+        line = np.zeros_like(small)
+        cv2.line(line, (round(xs[0]), round(ys[0])), (round(xs[-1]), round(ys[-1])), 1, int(band) + 2)  # (edges too)
+        erase |= line & ~_crossed(small, cos, sin, band / 2 + 2)
     if not erase.any():
         return mask
     if size != (width, height):
         erase = cv2.resize(erase, (width, height), interpolation=cv2.INTER_NEAREST)
     return mask & ~erase.astype(bool)
+
+
+def _crossed(small, cos, sin, reach):
+    """Where a stroke crosses a line whose normal is (cos, sin): ink `reach` px away on both
+    sides of it, across the line. A crossing stroke keeps its ink there (the line's width of it
+    would otherwise be cut out of the digit); the line alone has paper on both sides."""
+    import cv2
+
+    height, width = small.shape
+    sides = []
+    for sign in (-1, 1):
+        shift = np.float32([[1, 0, sign * reach * cos], [0, 1, sign * reach * sin]])
+        sides.append(cv2.warpAffine(small, shift, (width, height), flags=cv2.INTER_NEAREST))
+    return sides[0] & sides[1]
 
 
 def _band_side(small, rho, cos, sin, steps, size, sign, thickest):
@@ -209,6 +291,20 @@ def _band_side(small, rho, cos, sin, steps, size, sign, thickest):
             break
         rows += 1
     return rows
+
+
+def _noisy_stroke_width(mask):
+    """stroke_width of ink found in noise: its pinholes and the gaps of a pixel between its
+    specks filled first (a 3x3 closing). Noise that breaks a faint stroke into specks doubles
+    its outline and halves the width measured, and a closing square that narrow would take the
+    strokes for paper; a clean stroke has no such holes, and keeps its width."""
+    import cv2
+
+    if not mask.any():
+        return 0.0
+    rows, columns = _box_around(mask, 1)  # (the closing looks at the ink's box only: far faster)
+    return stroke_width(cv2.morphologyEx(mask[rows, columns].astype(np.uint8), cv2.MORPH_CLOSE,
+                                         np.ones((3, 3), np.uint8)))
 
 
 def stroke_width(mask):

@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from accuracy import SHARED, load_renderer, pendigits_drawings, photo_like, require_shared  # noqa: E402
 
 from digitpad.recognition.images import ImageError  # noqa: E402
+from digitpad.recognition.numbers import BLANK  # noqa: E402
 from digitpad.recognition.preprocess import frame  # noqa: E402
 from digitpad.recognition.recognizer import IS_DIGIT, Recognizer  # noqa: E402
 from digitpad.training.data import load_mnist  # noqa: E402
@@ -137,10 +138,29 @@ class Tally:
 
 
 def reading(recognizer, source):
+    return read_with_reason(recognizer, source)[0]
+
+
+def read_with_reason(recognizer, source):
+    """(the number read, why nothing was read: the reading's reason, "error" or "")."""
     try:
-        return recognizer.read(source).number
+        read = recognizer.read(source)
     except ImageError:
-        return ""
+        return "", "error"
+    return read.number, read.reason
+
+
+def failure_kind(truth, read, reason):
+    """How a number was read wrong: too few digits (touching digits kept whole, a digit left out),
+    too many (a digit cut in two, a bar or a broken loop left alone), the right count with a
+    wrong digit, or no ink found at all in a picture that has some (cleaning lost it)."""
+    if not read and reason == BLANK:
+        return "no ink found"
+    if len(read) < len(truth):
+        return "too few digits"
+    if len(read) > len(truth):
+        return "too many digits"
+    return "right count, wrong digit"
 
 
 def table(title, recognizers, make, per_length, lengths=LENGTHS, failures=None):
@@ -149,6 +169,7 @@ def table(title, recognizers, make, per_length, lengths=LENGTHS, failures=None):
     print(f"\n{title}")
     print(f"{'digits':>6} " + "  ".join(f"{kind + ': string   digit   count':>30}" for kind in recognizers))
     totals = {kind: Tally() for kind in recognizers}
+    kinds = {kind: defaultdict(int) for kind in recognizers}
     for length in lengths:
         rng = np.random.default_rng(length)
         samples = [make(length, rng) for _ in range(per_length)]
@@ -156,15 +177,19 @@ def table(title, recognizers, make, per_length, lengths=LENGTHS, failures=None):
         for kind, recognizer in recognizers.items():
             tally = Tally()
             for number, (source, label) in enumerate(samples):
-                read = reading(recognizer, source)
+                read, reason = read_with_reason(recognizer, source)
                 tally.add(label, read)
                 totals[kind].add(label, read)
+                if read != label:
+                    kinds[kind][failure_kind(label, read, reason)] += 1
                 if failures is not None and read != label and isinstance(source, Image.Image):
                     name = f"{title.split(' (')[0].replace(' ', '-').replace(',', '')}-{kind}-{length}-{number}"
                     source.save(Path(failures) / f"{name}-{label}-read-{read or 'none'}.png")
             cells.append(f"{tally.row():>30}")
         print(f"{length:>6} " + "  ".join(cells), flush=True)
     print(f"{'all':>6} " + "  ".join(f"{totals[kind].row():>30}" for kind in recognizers), flush=True)
+    for kind, counts in kinds.items():
+        print(f"  {kind} read wrong: " + (", ".join(f"{name} {count}" for name, count in sorted(counts.items())) or "none"))
 
 
 def confidence_on_parts(recognizers, images, labels, count=500):

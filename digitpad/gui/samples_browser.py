@@ -2,15 +2,17 @@
 import tkinter as tk
 from tkinter import ttk
 
-from PIL import ImageTk
+import numpy as np
+from PIL import Image, ImageTk
 
 from digitpad.gui.fitting import fitted
 from digitpad.gui.placement import place_beside
 from digitpad.i18n import _, ngettext
 from digitpad.recognition.images import ImageError, open_image
+from digitpad.recognition.preprocess import mnist_pixels
 from digitpad.samples import add_sample, read_samples, remove_sample
 
-THUMBNAIL = 56  # px: a 28x28 sample shown twice its size
+THUMBNAIL = 56  # px: a sample's 28x28 input shown twice its size
 COLUMNS = 8
 SELECTED, UNSELECTED = "#1a73e8", "#ffffff"
 
@@ -74,7 +76,7 @@ class SamplesBrowser(tk.Toplevel):
         self.message.set(text)
 
     def _add_tile(self, index, path, label, image):
-        thumbnail = fitted(image.convert("L"), (THUMBNAIL, THUMBNAIL))
+        thumbnail = _thumbnail(image)
         photo = ImageTk.PhotoImage(thumbnail, master=self)
         self._photos.append(photo)
         tile = tk.Frame(self.grid_frame, background=UNSELECTED, padx=4, pady=4)
@@ -130,3 +132,14 @@ class SamplesBrowser(tk.Toplevel):
         self.refresh()
         self.message.set(f"{what} {self.message.get()}")
         self._on_change()
+
+
+def _thumbnail(image):
+    """What adapting learns from: the sample's 28x28 input (a digit kept from a number is a small part of
+    its picture), dark ink on white as it was written; a sample with no ink shows as it is."""
+    try:
+        pixels = mnist_pixels(image)
+    except ImageError:
+        return fitted(image.convert("L"), (THUMBNAIL, THUMBNAIL))
+    grey = Image.fromarray((255 - pixels * 255).round().astype(np.uint8))
+    return grey.resize((THUMBNAIL, THUMBNAIL), Image.NEAREST)

@@ -231,3 +231,16 @@ def test_a_message_longer_than_the_status_bar_ends_in_an_ellipsis_never_cut_mid_
     app.say("Ready")
     app.root.update()
     assert app.status_label.cget("text") == "Ready"
+
+
+def test_the_selected_sample_of_a_zero_is_marked_like_any_other(app):
+    from digitpad.gui.samples_browser import SELECTED
+
+    draw(app.pad, [dense(s) for s in DRAWN_DIGITS[0]])
+    press(app, "<Key-0>")
+    app.handwriting.show_samples()
+    browser = app.handwriting.browser
+    (path,) = browser._tiles
+    browser.select(path)
+    caption = browser._tiles[path].winfo_children()[1]
+    assert str(caption.cget("text")) == "0" and caption.cget("background") == SELECTED

@@ -316,7 +316,7 @@ class App:
     def _photo_read(self, result):
         """The photo (or the part chosen) was read: the answer, and the ink found, outlined."""
         blank = _("No digit found: the picture is blank") if result.region is None else \
-            _("No digit in the part chosen: drag around a digit or a number, or click the photo to read it all.")
+            _("No digit in the part chosen: drag around a digit, or click the photo to read it all.")
         self._show_reading(result.reading, blank)
         self._show_ink(result.outline)
 

@@ -28,6 +28,7 @@ class SamplesBrowser(tk.Toplevel):
         self.selected = None  # the selected sample's path
         self._tiles = {}  # path -> its frame
         self._photos = []  # Tk images must stay referenced while shown
+        self._thumbnails = {}  # path -> its thumbnail (framing each takes ~10 ms: once per sample, not per refresh)
         self.message = tk.StringVar(self)
         ttk.Label(self, text=_("Click a sample, then press its right digit to relabel it, or Delete to remove it."),
                   padding=(10, 8, 10, 4)).pack(anchor="w")
@@ -76,7 +77,9 @@ class SamplesBrowser(tk.Toplevel):
         self.message.set(text)
 
     def _add_tile(self, index, path, label, image):
-        thumbnail = _thumbnail(image)
+        if path not in self._thumbnails:
+            self._thumbnails[path] = _thumbnail(image)
+        thumbnail = self._thumbnails[path]
         photo = ImageTk.PhotoImage(thumbnail, master=self)
         self._photos.append(photo)
         tile = tk.Frame(self.grid_frame, background=UNSELECTED, padx=4, pady=4)
@@ -99,7 +102,7 @@ class SamplesBrowser(tk.Toplevel):
             colour = SELECTED if path == self.selected else UNSELECTED
             tile.configure(background=colour)
             for child in tile.winfo_children():
-                if isinstance(child, tk.Label) and child.cget("text"):
+                if isinstance(child, tk.Label) and str(child.cget("text")):  # the caption (a 0 too), not the picture
                     child.configure(background=colour, foreground="white" if path == self.selected else "black")
         self.delete_button.state(["!disabled" if self.selected else "disabled"])
 

@@ -13,7 +13,7 @@ from digitpad.training.progress import HeadProgress
 
 # a failed download: where a window user gives local files instead (the command line says --data)
 DATA_HINT = N_("choose a folder with the four MNIST IDX files, or an mnist.npz, in the field “MNIST data” above")
-STATUS_LINES = 4  # lines of the status; a message that needs more (a long error) makes them more
+STATUS_LINES = 3  # lines of the status; a message that needs more (a long error) makes them more
 
 
 @dataclass(frozen=True)
@@ -109,11 +109,11 @@ class TrainingDialog(tk.Toplevel):
         box = ttk.LabelFrame(self, text=_("Progress"), padding=8)
         box.grid(row=2, column=0, sticky="ew", padx=8, pady=4)
         self.status = tk.StringVar(self, _("Not started."))
-        # fixed sizes: the dialog keeps its size as messages and numbers change
+        # fixed sizes: the dialog keeps its size as messages and numbers change; a message too long for
+        # STATUS_LINES (a failed download names its URL) makes the status taller rather than being cut
         self.status_label = tk.Label(box, textvariable=self.status, wraplength=480, height=STATUS_LINES, anchor="nw",
                                      justify="left")
         self.status_label.grid(row=0, column=0, columnspan=2, sticky="ew")
-        # as wide as the dialog gives it; whole whatever its length (a failed download names its URL)
         self.status_label.bind("<Configure>", lambda event: self._fit_status(event.width - 4))
         self.status.trace_add("write", lambda *_args: self._fit_status())
         ttk.Label(box, text=_("Epochs")).grid(row=1, column=0, sticky="w")

@@ -151,6 +151,10 @@ def test_a_scrolling_number_stops_at_whole_digits(app):
     app.number._view.xview_moveto(0.437)  # the scrollbar dragged anywhere
     app.root.update()
     assert clipped_columns(app.number) == []
+    app.number.show(["1", "7"], [0.9, 0.8], chosen=0)  # a short number afterwards: the whole strip, no scrolling
+    app.root.update()
+    assert not app.number._scrolls and app.number._view.winfo_width() == app.number.winfo_width()
+    assert app.number._view.canvasx(0) == 0 and clipped_columns(app.number) == []
 
 
 # 5. The app reads numbers: Open… says so

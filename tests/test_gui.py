@@ -598,8 +598,10 @@ def test_broken_weights_of_the_user_give_way_to_the_shipped_ones_untouched(root)
 def test_the_pad_grows_with_the_window_and_reads_the_same_drawing(app):
     app.root.geometry("1400x1000")
     app.root.update()
+    from digitpad.gui.pad import MOST_SCALE
+
     scale = app.pad.scale
-    assert scale > 1.5  # the pad took the room
+    assert scale == MOST_SCALE and app.pad.winfo_height() > 280 * MOST_SCALE  # the room taken; the pen no wider
     draw(app.pad, [dense(s) for s in DRAWN_DIGITS[7]])
     assert app.answer.get() == "7"
     drawn = app.pad.strokes

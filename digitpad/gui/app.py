@@ -23,6 +23,7 @@ from digitpad.gui.region import CHOSEN, CLICK, OUTSIDE, TOO_SMALL, region_of_dra
 from digitpad.gui.text_window import show_table, show_text
 from digitpad.gui.tooltip import Tooltip
 from digitpad.gui.training_dialog import TrainingDialog, training_job
+from digitpad.gui.wrapping import lines_needed
 from digitpad.i18n import CJK_FONT_HINT, LANGUAGES, N_, _, choose_language, has_cjk_font, use_language
 from digitpad.paths import resolve_weights, shipped_weights, user_weights
 from digitpad.recognition.images import BlankImageError, ImageError
@@ -40,12 +41,16 @@ log = logging.getLogger(__name__)
 KIND_NAMES = {"mlp": N_("two-layer network"), "cnn": N_("convolutional network")}
 KIND_MENU_LABELS = {"mlp": N_("Two-layer network"), "cnn": N_("Convolutional network")}
 BLANK = ""  # the answer while there is nothing to read
+STATUS_LINES = 2  # the status bar's height, in lines of text
 NOT_SURE_BELOW = 0.5  # below this confidence the answer is "not sure", not a digit
 PREVIEW_SCALE = 4  # "what the model sees": 28x28 shown at 112x112
 ANSWER_WIDTH = 330  # px: the number read, and the message under it
 INK_VIEW_SIZE = (150, 120)  # the photo with its ink outlined: as wide as the preview's caption, beside the bars
-PHOTO_HINT = N_("Drag a rectangle around a digit to read only it; click the photo to read all of it. "
+PHOTO_HINT = N_("Drag a rectangle around a digit or a number to read only it; click the photo to read all of it. "
                 "Clear (Escape) to draw.")
+NETWORK_ALONE = N_("The network alone: as training measures it, each MNIST test image read once as it is. "
+                   "The window averages the network's answers on a few shifted copies of each digit, "
+                   "which reads MNIST test a little better.")
 TUTORIAL = "两层全连接神经网络实现手写数字识别"
 TUTORIAL_IN_ENGLISH = N_("“Handwritten digit recognition with a two-layer fully connected network”")
 
@@ -239,12 +244,12 @@ class App:
         bottom.pack(fill="x")
         self.samples_text = tk.StringVar(self.root)
         ttk.Label(bottom, textvariable=self.samples_text, padding=(8, 3), foreground="#555").pack(side="right")
-        # width=1, height=2: a long message wraps within two lines instead of resizing the window;
-        # the whole of it shows when the pointer rests on the status bar
-        self.status_label = tk.Label(bottom, textvariable=self.status, padx=8, pady=3, anchor="w", justify="left",
-                                     width=1, height=2)
+        # width=1: a long message wraps within STATUS_LINES lines instead of resizing the window, a
+        # longer one ends in "…" (_show_status); the whole of it shows when the pointer rests on the status bar
+        self.status_label = tk.Label(bottom, padx=8, pady=3, anchor="w", justify="left", width=1, height=STATUS_LINES)
         self.status_label.pack(side="left", fill="x", expand=True)
-        self.status_label.bind("<Configure>", lambda event: self.status_label.configure(wraplength=event.width - 16))
+        self.status_label.bind("<Configure>", lambda event: self._show_status(event.width - 16))
+        self.status.trace_add("write", lambda *_args: self._show_status())
         Tooltip(self.status_label, lambda: self._status_tip)
         self.banner = ttk.Frame(self.root, padding=(10, 6))
         self.banner_text = tk.StringVar(self.root)
@@ -436,7 +441,7 @@ class App:
                 pad.show_region(None)
                 self.recognize()
         elif what == OUTSIDE:
-            self.say(_("The rectangle misses the photo: drag around a digit on the photo."))
+            self.say(_("The rectangle misses the photo: drag around a digit or a number on the photo."))
         elif what == TOO_SMALL:
             self.say(_("The rectangle is too small to hold a digit ({width}×{height} px of the photo): "
                        "drag around the whole digit.").format(width=region.size[0], height=region.size[1]))
@@ -467,9 +472,16 @@ class App:
         self.recognize()
 
     def undo(self):
-        self.pad.undo()
-        if self.live.get() or self.pad.is_blank():
-            self.recognize()
+        """Ctrl+Z, Undo: the correction just kept, else the last stroke; never the opened photo."""
+        if self.handwriting.last_kept is not None:
+            self.handwriting.undo_correction()
+        elif self.pad.undo():
+            if self.live.get() or self.pad.is_blank():
+                self.recognize()
+        elif self.pad.photo is not None:
+            self.say(_("Nothing to undo on the photo: Clear (Escape) closes it."))
+        else:
+            self.say(_("Nothing to undo: the pad is blank."))
 
     # -- files
     def open_photo(self):
@@ -510,6 +522,20 @@ class App:
             self.recognize()
         else:
             self._photo_read(result)
+
+    def _show_status(self, wrap=None):
+        """The status message in the bar's lines: a longer one is cut and ends in "…" (whole on hover)."""
+        label, text = self.status_label, self.status.get()
+        if wrap is not None:
+            label.configure(wraplength=wrap)
+        if int(str(label.cget("wraplength"))) > 0 and lines_needed(label, text) > STATUS_LINES:
+            fits, too_long = 0, len(text)  # how many characters fit with "…" after them
+            while too_long - fits > 1:
+                middle = (fits + too_long) // 2
+                shortened = text[:middle].rstrip() + "…"
+                fits, too_long = (middle, too_long) if lines_needed(label, shortened) <= STATUS_LINES else (fits, middle)
+            text = text[:fits].rstrip() + "…"
+        label.configure(text=text)
 
     def say(self, message, error=False, tip=None):
         """A message in the status bar, red for a problem; tip: more (e.g. a full path) shown on hover."""
@@ -553,11 +579,13 @@ class App:
         weights = self.recognizer.weights
         self.kind.set(weights.kind)
         network = _(KIND_NAMES[weights.kind])
-        if weights.test_accuracy is not None:
-            network = _("{network}, {accuracy} on MNIST test").format(
+        measure = ""
+        if weights.test_accuracy is not None:  # as training measured it: README's table also gives the window's
+            network = _("{network}, {accuracy} on MNIST test for the network alone").format(
                 network=network, accuracy=f"{weights.test_accuracy:.2%}")
+            measure = "\n" + _(NETWORK_ALONE)
         self.say(_("Weights: {name} ({network})").format(name=weights.path.name, network=network),
-                 tip=_("Weights: {name} ({network})").format(name=weights.path, network=network))
+                 tip=_("Weights: {name} ({network})").format(name=weights.path, network=network) + measure)
         if not quiet:
             self.recognize()
 
@@ -653,7 +681,7 @@ class App:
             self.say(_("Training failed, weights unchanged: {error}").format(error=outcome), error=True)
         elif outcome.saved:
             self.use_weights(outcome.out)
-            message = _("Now using the new weights: {name} ({accuracy} on MNIST test)")
+            message = _("Now using the new weights: {name} ({accuracy} on MNIST test for the network alone)")
             accuracy = f"{outcome.best_accuracy:.2%}"
             kept = " " + _("The weights before are kept in {name}.") if outcome.backup else ""
             no_head = " " + _("They have no not-a-digit check ({reason}): they never answer \"not a digit\".").format(

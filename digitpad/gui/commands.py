@@ -21,7 +21,7 @@ SEPARATOR = Command("")
 COMMANDS = (
     Command("recognize", N_("Recognize"), keys=("<Return>", "<KP_Enter>"), accelerator="Return"),
     Command("clear", N_("Clear"), keys=("<Escape>", "<Delete>"), accelerator="Escape, Delete"),
-    Command("undo", N_("Undo the last stroke"), keys=("<Control-z>",), accelerator="Ctrl+Z"),
+    Command("undo", N_("Undo the last stroke or correction"), keys=("<Control-z>",), accelerator="Ctrl+Z"),
     Command("previous_digit", N_("A number: show the digit to the left"), keys=("<Left>",), accelerator=N_("Left")),
     Command("next_digit", N_("A number: show the digit to the right"), keys=("<Right>",), accelerator=N_("Right")),
     Command("open_photo", N_("Open…"), "file", ("<Control-o>",), "Ctrl+O"),

@@ -4,7 +4,9 @@ the digit whose ten probabilities and 28x28 input are shown (and which a correct
 A number of any length stays whole in the strip's fixed size: its digits are drawn smaller until
 they fit on one line; a longer number wraps onto a second line at a small size; a number too long
 even for that (a page of digits in a photo) stays at that size on one line that scrolls (scrollbar,
-mouse wheel), and the chosen digit is always scrolled into view."""
+mouse wheel) by whole digits: every column is as wide as the widest, the view shows a whole number
+of them, and the view's left edge stops only between two (no digit is cut in half at an edge). The
+chosen digit is always scrolled into view."""
 import tkinter as tk
 from tkinter import ttk
 
@@ -97,8 +99,10 @@ class NumberStrip(tk.Frame):
 
     def _arrange(self, lines, width, height):
         """Grid the columns on `lines` lines, as many on each; False when they overflow width x height
-        (None: no limit)."""
+        (None: no limit: one line of columns all as wide, to scroll by whole digits)."""
         count = len(self._columns)
+        for index in range(self._digits.grid_size()[0]):
+            self._digits.columnconfigure(index, uniform="digit" if width is None else "")
         per_line = -(-count // lines) if count else 1
         widest_line = max((sum(column.winfo_reqwidth() + 2 * PAD_X for column in self._columns[start:start + per_line])
                            for start in range(0, count, per_line)), default=0)
@@ -107,6 +111,7 @@ class NumberStrip(tk.Frame):
             return False
         for index, column in enumerate(self._columns):
             column.grid(row=index // per_line, column=index % per_line, padx=PAD_X, sticky="n")
+            self._digits.columnconfigure(index % per_line, uniform="digit" if width is None else "")
         return True
 
     def _scrolling(self, on, chosen):
@@ -114,8 +119,15 @@ class NumberStrip(tk.Frame):
         self._scrolls = on
         if on:
             self._scrollbar.pack(side="bottom", fill="x", before=self._view)
+            self.update_idletasks()
+            step = self._digits.winfo_reqwidth() / max(1, len(self._columns))  # a column and its padding
+            shown = max(1, int(self._size[0] // step))
+            self._view.configure(width=round(shown * step), xscrollincrement=step)
+            self._view.pack_configure(fill="y", anchor="w")
         else:
             self._scrollbar.pack_forget()
+            self._view.configure(xscrollincrement=0)
+            self._view.pack_configure(fill="both")
         self.update_idletasks()
         self._view.configure(scrollregion=(0, 0, self._digits.winfo_reqwidth(), self._digits.winfo_reqheight()))
         self._view.xview_moveto(0)

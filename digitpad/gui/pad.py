@@ -1,9 +1,12 @@
 """The drawing pad: a canvas that keeps the strokes it shows, or shows an opened photo on which
 a rectangle dragged around a digit chooses the part to read (region.py).
 
-Strokes are kept in pad units (the pad is PAD_SIZE units high, and as wide as the window
-gives it, for a number of several digits) whatever size the canvas has on the screen: the
-pad grows with the window and a drawing reads the same at any size.
+Strokes are kept in pad units (the pad is PAD_SIZE units high, and as wide as the window gives
+it, for a number of several digits) whatever size the canvas has on the screen: the pad grows
+with the window and a drawing reads the same at any size; up to MOST_SCALE canvas pixels a unit
+only: a pad taller than that has more units (room for more digits, each written at the size of
+the hand), so the pen never grows wider than MOST_SCALE times PEN_WIDTH pixels. Recognition
+frames each digit by its strokes (pad_numbers.inside_pad), wherever on the pad it is written.
 """
 import math
 import tkinter as tk
@@ -12,9 +15,11 @@ from PIL import ImageTk
 
 from digitpad.gui.fitting import fitted, scale_of
 from digitpad.gui.region import on_canvas
+from digitpad.recognition.pad_numbers import inside_pad
 from digitpad.recognition.strokes import PAD_SIZE, PEN_WIDTH, recognition_image, render_strokes
 
 WIDTH = 480  # px asked for at the start: room for a number of several digits
+MOST_SCALE = 1.5  # canvas px per pad unit at most: the window as it opens has about 1.35 (a 377 px pad)
 BOX_COLOUR, CHOSEN_BOX_COLOUR = "#9db4d0", "#1f6fd1"  # the digits found, the one shown in the bars
 REGION_COLOUR = "#e07a00"  # the part of a photo chosen: amber, apart from the digits' blue boxes
 
@@ -47,14 +52,14 @@ class DrawingPad(tk.Canvas):
         """What the user sees, as a PIL image: the photo, or the strokes rendered exactly."""
         if self.photo is not None:
             return self.photo
-        width = max(PAD_SIZE, math.ceil(self.width_in_units()))  # the whole pad, as wide as it is shown
-        return render_strokes(self.strokes, size=width).crop((0, 0, width, PAD_SIZE))
+        width, height = (max(PAD_SIZE, math.ceil(side)) for side in self.size_in_units())  # the whole pad shown
+        return render_strokes(self.strokes, size=max(width, height)).crop((0, 0, width, height))
 
     def recognition_image(self):
         """What is recognised and kept as a sample: the photo (the part chosen), or the strokes drawn with a pen
         thinner in proportion when the digit is small (strokes.recognition_image)."""
         if self.photo is None:
-            return recognition_image(self.strokes)
+            return recognition_image(inside_pad(self.strokes))  # (a digit written low on a tall pad: moved up)
         return self.photo if self.region is None else self.photo.crop(self.region.box)
 
     def is_blank(self):
@@ -66,12 +71,13 @@ class DrawingPad(tk.Canvas):
         self._redraw()
 
     def undo(self):
-        if self.photo is not None:
-            self.clear()
-        elif self.strokes:
-            self.strokes.pop()
-            for item in self._items.pop():
-                self.delete(item)
+        """Take back the last stroke; True if there was one (an opened photo is never undone: Clear closes it)."""
+        if self.photo is not None or not self.strokes:
+            return False
+        self.strokes.pop()
+        for item in self._items.pop():
+            self.delete(item)
+        return True
 
     def show_photo(self, image):
         """Show a picture fitted to the pad, all of it chosen; Clear returns to an empty pad."""
@@ -99,12 +105,12 @@ class DrawingPad(tk.Canvas):
             self.create_rectangle(*corners, outline=CHOSEN_BOX_COLOUR if index == chosen else BOX_COLOUR,
                                   width=2, dash=() if index == chosen else (4, 3), tags="boxes")
 
-    def width_in_units(self):
-        return self.winfo_width() / self.scale
+    def size_in_units(self):
+        return self.winfo_width() / self.scale, self.winfo_height() / self.scale
 
     # -- pad units and canvas pixels
     def _resized(self, event):
-        self.scale = max(1, event.height) / PAD_SIZE
+        self.scale = min(max(1, event.height) / PAD_SIZE, MOST_SCALE)  # see the module's docstring
         self._redraw()
 
     def _on_canvas(self, point):

@@ -2,15 +2,17 @@
 import tkinter as tk
 from tkinter import ttk
 
-from PIL import ImageTk
+import numpy as np
+from PIL import Image, ImageTk
 
 from digitpad.gui.fitting import fitted
 from digitpad.gui.placement import place_beside
 from digitpad.i18n import _, ngettext
 from digitpad.recognition.images import ImageError, open_image
+from digitpad.recognition.preprocess import mnist_pixels
 from digitpad.samples import add_sample, read_samples, remove_sample
 
-THUMBNAIL = 56  # px: a 28x28 sample shown twice its size
+THUMBNAIL = 56  # px: a sample's 28x28 input shown twice its size
 COLUMNS = 8
 SELECTED, UNSELECTED = "#1a73e8", "#ffffff"
 
@@ -26,6 +28,7 @@ class SamplesBrowser(tk.Toplevel):
         self.selected = None  # the selected sample's path
         self._tiles = {}  # path -> its frame
         self._photos = []  # Tk images must stay referenced while shown
+        self._thumbnails = {}  # path -> its thumbnail (framing each takes ~10 ms: once per sample, not per refresh)
         self.message = tk.StringVar(self)
         ttk.Label(self, text=_("Click a sample, then press its right digit to relabel it, or Delete to remove it."),
                   padding=(10, 8, 10, 4)).pack(anchor="w")
@@ -74,7 +77,9 @@ class SamplesBrowser(tk.Toplevel):
         self.message.set(text)
 
     def _add_tile(self, index, path, label, image):
-        thumbnail = fitted(image.convert("L"), (THUMBNAIL, THUMBNAIL))
+        if path not in self._thumbnails:
+            self._thumbnails[path] = _thumbnail(image)
+        thumbnail = self._thumbnails[path]
         photo = ImageTk.PhotoImage(thumbnail, master=self)
         self._photos.append(photo)
         tile = tk.Frame(self.grid_frame, background=UNSELECTED, padx=4, pady=4)
@@ -97,7 +102,7 @@ class SamplesBrowser(tk.Toplevel):
             colour = SELECTED if path == self.selected else UNSELECTED
             tile.configure(background=colour)
             for child in tile.winfo_children():
-                if isinstance(child, tk.Label) and child.cget("text"):
+                if isinstance(child, tk.Label) and str(child.cget("text")):  # the caption (a 0 too), not the picture
                     child.configure(background=colour, foreground="white" if path == self.selected else "black")
         self.delete_button.state(["!disabled" if self.selected else "disabled"])
 
@@ -130,3 +135,14 @@ class SamplesBrowser(tk.Toplevel):
         self.refresh()
         self.message.set(f"{what} {self.message.get()}")
         self._on_change()
+
+
+def _thumbnail(image):
+    """What adapting learns from: the sample's 28x28 input (a digit kept from a number is a small part of
+    its picture), dark ink on white as it was written; a sample with no ink shows as it is."""
+    try:
+        pixels = mnist_pixels(image)
+    except ImageError:
+        return fitted(image.convert("L"), (THUMBNAIL, THUMBNAIL))
+    grey = Image.fromarray((255 - pixels * 255).round().astype(np.uint8))
+    return grey.resize((THUMBNAIL, THUMBNAIL), Image.NEAREST)

@@ -5,10 +5,15 @@ from dataclasses import dataclass
 from tkinter import filedialog, ttk
 
 from digitpad.gui.placement import place_beside
+from digitpad.gui.wrapping import lines_needed
 from digitpad.i18n import N_, _, has_cjk_font
 from digitpad.training.data import describe_source, load_mnist
 from digitpad.training.limits import MAX_BATCH_SIZE, MAX_EPOCHS
 from digitpad.training.progress import HeadProgress
+
+# a failed download: where a window user gives local files instead (the command line says --data)
+DATA_HINT = N_("choose a folder with the four MNIST IDX files, or an mnist.npz, in the field “MNIST data” above")
+STATUS_LINES = 3  # lines of the status; a message that needs more (a long error) makes them more
 
 
 @dataclass(frozen=True)
@@ -24,7 +29,7 @@ def training_job(settings, start_from, out, kind):
 
     def job(report, cancel):
         report(_("Loading MNIST from {source}…").format(source=describe_source(settings.data or None)))
-        data = load_mnist(settings.data or None)
+        data = load_mnist(settings.data or None, hint=_(DATA_HINT))
         report(_("Starting TensorFlow…"))
         from digitpad.training.train import train  # TensorFlow is imported here, off the Tk thread
 
@@ -104,9 +109,13 @@ class TrainingDialog(tk.Toplevel):
         box = ttk.LabelFrame(self, text=_("Progress"), padding=8)
         box.grid(row=2, column=0, sticky="ew", padx=8, pady=4)
         self.status = tk.StringVar(self, _("Not started."))
-        # fixed sizes: the dialog keeps its size as messages and numbers change
-        tk.Label(box, textvariable=self.status, wraplength=480, height=3, anchor="nw", justify="left").grid(
-            row=0, column=0, columnspan=2, sticky="ew")
+        # fixed sizes: the dialog keeps its size as messages and numbers change; a message too long for
+        # STATUS_LINES (a failed download names its URL) makes the status taller rather than being cut
+        self.status_label = tk.Label(box, textvariable=self.status, wraplength=480, height=STATUS_LINES, anchor="nw",
+                                     justify="left")
+        self.status_label.grid(row=0, column=0, columnspan=2, sticky="ew")
+        self.status_label.bind("<Configure>", lambda event: self._fit_status(event.width - 4))
+        self.status.trace_add("write", lambda *_args: self._fit_status())
         ttk.Label(box, text=_("Epochs")).grid(row=1, column=0, sticky="w")
         self.epoch_bar = ttk.Progressbar(box, length=360, mode="determinate")
         self.epoch_bar.grid(row=1, column=1, sticky="ew", pady=2)
@@ -123,6 +132,13 @@ class TrainingDialog(tk.Toplevel):
         self.cancel_button = ttk.Button(buttons, text=_("Cancel"), command=self.cancel, state="disabled")
         self.cancel_button.pack(side="left")
         ttk.Button(buttons, text=_("Close"), command=self.close).pack(side="left", padx=(6, 0))
+
+    def _fit_status(self, wrap=None):
+        if wrap is not None and wrap != int(str(self.status_label.cget("wraplength"))):
+            self.status_label.configure(wraplength=wrap)
+        lines = max(STATUS_LINES, lines_needed(self.status_label, self.status.get()))
+        if lines != int(self.status_label.cget("height")):
+            self.status_label.configure(height=lines)
 
     def start(self):
         try:

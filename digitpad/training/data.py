@@ -25,15 +25,17 @@ class DataError(Exception):
     """MNIST data that cannot be read, with a message naming the file."""
 
 
-def load_mnist(source=None):
+def load_mnist(source=None, hint=None):
     """Return ((x_train, y_train), (x_test, y_test)) as uint8 arrays.
 
     source: a folder with the four IDX files (gzipped or not), an ``.npz`` file,
     or None for $DIGITPAD_MNIST, else ``keras.datasets.mnist.load_data()``.
+    hint: how the caller's user gives local files when the download fails (the command line's
+    ``--data`` when None).
     """
     source = source or os.environ.get("DIGITPAD_MNIST")
     if source is None:
-        return _download()
+        return _download(hint)
     path = Path(source).expanduser()
     if path.is_dir():
         arrays = {key: _read_idx(_find_idx(path, name), magic) for key, (name, magic) in IDX_FILES.items()}
@@ -134,18 +136,20 @@ def _read_npz(path):
             path=path, error=error.strerror or error)) from error
 
 
-def _download():
+def _download(hint=None):
     from digitpad.training import TrainingUnavailable, require_tensorflow
 
     try:
         require_tensorflow(_("downloading MNIST"))
     except TrainingUnavailable as error:
-        raise DataError(_("{error}; or pass --data with a folder of the four IDX files or an mnist.npz").format(
-            error=error)) from None
+        if hint is None:
+            hint = _("or pass --data with a folder of the four IDX files or an mnist.npz")
+        raise DataError(_("{error}; {hint}").format(error=error, hint=hint)) from None
     import keras  # only here: the download path needs Keras, local files do not
 
     try:
         return keras.datasets.mnist.load_data()
     except Exception as error:  # urllib, HTTP and file errors alike
-        raise DataError(_("could not download MNIST ({error}); pass --data with a folder of the four "
-                          "IDX files or an mnist.npz, or set DIGITPAD_MNIST").format(error=error)) from error
+        if hint is None:
+            hint = _("pass --data with a folder of the four IDX files or an mnist.npz, or set DIGITPAD_MNIST")
+        raise DataError(_("could not download MNIST ({error}); {hint}").format(error=error, hint=hint)) from error

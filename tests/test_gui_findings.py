@@ -248,3 +248,20 @@ def test_the_selected_sample_of_a_zero_is_marked_like_any_other(app):
     browser.select(path)
     caption = browser._tiles[path].winfo_children()[1]
     assert str(caption.cget("text")) == "0" and caption.cget("background") == SELECTED
+
+
+def test_undoing_a_correction_shows_what_was_read_again(app, tmp_path):
+    from test_gui import draw_number
+
+    draw_number(app, [1, 7])
+    app.choose_digit(1)
+    press(app, "<Key-4>")  # the user says the second digit is a 4...
+    assert app.number.texts() == ["1", "4"]
+    press(app, "<Control-z>")  # ...and takes it back
+    assert count_samples(samples_dir()) == 0
+    assert app.answer.get() == "17" and app.number.texts() == ["1", "7"] and "Corrected" not in app.detail.get()
+    open_photo_of(app, tmp_path)  # a lone digit too
+    press(app, "<Key-1>")
+    assert app.answer.get() == "1"
+    press(app, "<Control-z>")
+    assert app.answer.get() == "7" and app.pad.photo is not None

@@ -62,6 +62,7 @@ class App:
         self._framed_recognizer = None  # _current_recognizer's
         self.reading = None  # what was read last (recognition.numbers.Reading), and the digit shown in the bars
         self.corrected = {}
+        self._correction_shown = None  # the index of the digit the last correction changed
         self.chosen = 0
         self.training = None  # the TrainingDialog while it exists
         self.jobs = JobSlot(root)  # the training or the adaptation running in the background
@@ -387,6 +388,15 @@ class App:
             self.answer.set(str(digit))
             self.number.show([str(digit)])
         self.detail.set(_("Corrected to {digit}. The bars show what the model had read.").format(digit=digit))
+        self._correction_shown = self.chosen
+
+    def forget_correction(self):
+        """The correction just undone: its digit shows what the model read again."""
+        index = self._correction_shown
+        if self.reading is None or index is None or index not in self.corrected:
+            return
+        del self.corrected[index]
+        self.choose_digit(index)
 
     def chosen_digit_image(self):
         """What a correction keeps: the whole drawing or photo for a lone digit, else the chosen digit's part."""

@@ -27,8 +27,8 @@ class Handwriting:
         if path is None:
             return
         self.last_kept = path
-        self.app.kept_text.set(_("Kept as your sample of {digit}.").format(digit=digit))
         self.app.show_correction(digit)
+        self.app.kept_text.set(_("Kept as your sample of {digit}.").format(digit=digit))
         self.app.hint.grid_remove()
         self.app.kept.grid(row=3, column=0, columnspan=3, sticky="w", pady=(4, 0))
         if self.app.auto_adapt.get():
@@ -44,6 +44,7 @@ class Handwriting:
         self._forget_sample(self.last_kept)
         self.last_kept = None
         self._hide_kept()
+        self.app.forget_correction()  # the answer shows what was read again
         self.app.say(_("Removed the sample just kept."))
         if self.app.auto_adapt.get():  # the weights must not keep what was learnt from it
             if count_samples(samples_dir()):

@@ -265,3 +265,23 @@ def test_undoing_a_correction_shows_what_was_read_again(app, tmp_path):
     assert app.answer.get() == "1"
     press(app, "<Control-z>")
     assert app.answer.get() == "7" and app.pad.photo is not None
+
+
+def test_a_drawing_stays_in_view_when_the_window_shrinks_and_clear_gives_the_pad_back(app):
+    app.root.geometry(f"{app.root.winfo_width() + 600}x{app.root.winfo_height() + 500}")
+    pump(app.root, lambda: app.pad.winfo_height() > 700)
+    seven = [dense(s) for s in DRAWN_DIGITS[7]]
+    far = [[(x + 500, y + 300) for x, y in stroke] for stroke in seven]  # low and right, in the room a larger window adds
+    draw(app.pad, far)
+    drawn = [list(stroke) for stroke in app.pad.strokes]
+    assert app.answer.get() == "7"
+    app.root.geometry("700x480")
+    pump(app.root, lambda: app.pad.winfo_height() < 500)
+    app.root.update()
+    width, height = app.pad.winfo_width(), app.pad.winfo_height()
+    pen = PEN_WIDTH * app.pad.scale / 2  # every stroke read is still shown, whole, its round end too
+    xs, ys = zip(*(point for stroke in app.pad.strokes for point in stroke))
+    assert max(xs) * app.pad.scale + pen <= width + 0.5 and max(ys) * app.pad.scale + pen <= height + 0.5
+    assert app.pad.strokes == drawn and app.answer.get() == "7"
+    app.clear()
+    assert app.pad.scale == pytest.approx(min(height / 280, 1.5))  # a blank pad is PAD_SIZE units high again

@@ -68,6 +68,7 @@ class DrawingPad(tk.Canvas):
     def clear(self):
         self.strokes, self._items, self._boxes = [], [], ((), None)
         self.photo = self._photo_tk = self.region = self._band_start = None
+        self._fit_scale(self.winfo_width(), self.winfo_height())  # a drawing kept in view no longer shrinks the pad
         self._redraw()
 
     def undo(self):
@@ -110,8 +111,18 @@ class DrawingPad(tk.Canvas):
 
     # -- pad units and canvas pixels
     def _resized(self, event):
-        self.scale = min(max(1, event.height) / PAD_SIZE, MOST_SCALE)  # see the module's docstring
+        self._fit_scale(event.width, event.height)
         self._redraw()
+
+    def _fit_scale(self, width, height):
+        """PAD_SIZE units high, MOST_SCALE at most (see the module's docstring); and never so large that a
+        stroke drawn on a larger pad falls outside it: what is read stays in view (smaller) until Clear."""
+        scale = min(max(1, height) / PAD_SIZE, MOST_SCALE)
+        if self.strokes:
+            right = max(x for stroke in self.strokes for x, _y in stroke) + PEN_WIDTH / 2
+            bottom = max(y for stroke in self.strokes for _x, y in stroke) + PEN_WIDTH / 2
+            scale = min(scale, max(1, width) / max(right, PEN_WIDTH), max(1, height) / max(bottom, PEN_WIDTH))
+        self.scale = scale
 
     def _on_canvas(self, point):
         return (point[0] * self.scale, point[1] * self.scale)

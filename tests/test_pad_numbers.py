@@ -90,3 +90,13 @@ def test_strokes_one_above_the_other_join_at_even_odds():
     assert group_strokes(top + bottom, score=scorer(table, top + bottom)) == [top + bottom]
     seven, zero = [[(0, 40), (60, 40), (30, 240)]], [[(135, 40), (215, 140), (135, 240), (55, 140), (135, 40)]]  # side by side, touching
     assert group_strokes(seven + zero, score=scorer(table, seven + zero)) == [seven, zero]
+
+
+def test_a_minus_or_a_dash_beside_digits_on_the_pad_is_no_digit(recognizer):
+    """A flat stroke far lower than the writing, standing alone beside digits, is a minus sign or a
+    dash (pictures leave them out too); alone on the pad it is still read (the network may doubt it)."""
+    minus = [[(10, 140), (80, 142)]]
+    number = moved(DRAWN_DIGITS[1], -20) + moved(DRAWN_DIGITS[7], 150)
+    assert recognizer.read(minus + number).number == recognizer.read(number).number == "17"
+    seven = [[(20, 40), (150, 40)], [(150, 40), (60, 240)]]  # a 7's bar drawn alone first is still its 7's
+    assert recognizer.read(seven).number == "7"

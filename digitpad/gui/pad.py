@@ -119,8 +119,9 @@ class DrawingPad(tk.Canvas):
         stroke drawn on a larger pad falls outside it: what is read stays in view (smaller) until Clear."""
         scale = min(max(1, height) / PAD_SIZE, MOST_SCALE)
         if self.strokes:
-            right = max(x for stroke in self.strokes for x, _y in stroke) + PEN_WIDTH / 2
-            bottom = max(y for stroke in self.strokes for _x, y in stroke) + PEN_WIDTH / 2
+            # (a pen's width of room: the ink's round ends and the digit's box inside the pad)
+            right = max(x for stroke in self.strokes for x, _y in stroke) + PEN_WIDTH
+            bottom = max(y for stroke in self.strokes for _x, y in stroke) + PEN_WIDTH
             scale = min(scale, max(1, width) / max(right, PEN_WIDTH), max(1, height) / max(bottom, PEN_WIDTH))
         self.scale = scale
 

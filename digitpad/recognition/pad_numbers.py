@@ -41,10 +41,14 @@ def read_strokes(recognizer, strokes):
     # a point off any scale (NaN, infinite) is no ink
     strokes = [[point for point in stroke if math.isfinite(point[0] + point[1])] for stroke in strokes]
     scorer = _stroke_scorer(recognizer)
-    groups = group_strokes([stroke for stroke in strokes if stroke], scorer)
+    strokes = [stroke for stroke in strokes if stroke]
+    groups = group_strokes(strokes, scorer)
+    height = _writing_height(strokes) if strokes else 1.0
     pixels, boxes = [], []
     for group in groups:
         if all(map(_is_dot, group)):  # taps: no digit is drawn of dots alone
+            continue
+        if len(groups) > 1 and _is_bar(sum(group, []), height):  # a minus, a dash, an underline beside digits
             continue
         framed = scorer.pixels(group)
         if framed is None:  # a speck too small to frame: no digit
@@ -126,7 +130,7 @@ def group_strokes(strokes, score=None):
     if not strokes:
         return []
     score = score if score is not None and len(strokes) <= MAX_NUMBER_STROKES else _joins_when_allowed
-    height = max(float(np.percentile([np.ptp([y for _x, y in stroke]) for stroke in strokes], 75)), 1.0)
+    height = _writing_height(strokes)
     lean = slant(strokes)
     upright = [[(x - lean * y, y) for x, y in stroke] for stroke in strokes]
     count = len(strokes)
@@ -250,6 +254,11 @@ def slant(strokes):
     order = np.argsort(leans)
     middle = np.searchsorted(np.cumsum(weights[order]), weights.sum() / 2)
     return float(leans[order][min(middle, len(order) - 1)])
+
+
+def _writing_height(strokes):
+    """The height of the writing: that of its taller strokes."""
+    return max(float(np.percentile([np.ptp([y for _x, y in stroke]) for stroke in strokes], 75)), 1.0)
 
 
 def _is_bar(stroke, height):

@@ -285,3 +285,17 @@ def test_a_drawing_stays_in_view_when_the_window_shrinks_and_clear_gives_the_pad
     assert app.pad.strokes == drawn and app.answer.get() == "7"
     app.clear()
     assert app.pad.scale == pytest.approx(min(height / 280, 1.5))  # a blank pad is PAD_SIZE units high again
+
+
+def test_my_samples_open_shows_corrections_kept_and_undone_meanwhile(app):
+    app.handwriting.show_samples()
+    app.root.update()
+    browser = app.handwriting.browser
+    assert len(browser._photos) == 0
+    draw(app.pad, [dense(s) for s in DRAWN_DIGITS[7]])
+    app.root.focus_force()  # back in the main window (keys go to the window with the focus)
+    app.root.update()
+    press(app, "<Key-1>")  # a correction while My samples is open
+    assert len(browser._tiles) == 1 and "1 sample" in browser.message.get()
+    press(app, "<Control-z>")
+    assert len(browser._tiles) == 0

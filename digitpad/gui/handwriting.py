@@ -81,7 +81,7 @@ class Handwriting:
         except (OSError, DataError) as error:
             self.app.say(_("Cannot keep the sample: {error}").format(error=error), error=True)
             return None
-        self.show_count()
+        self._samples_changed()
         return path
 
     def teach(self):
@@ -104,7 +104,13 @@ class Handwriting:
             remove_sample(samples_dir(), path)
         except OSError as error:
             self.app.say(_("Cannot remove the sample: {error}").format(error=error), error=True)
+        self._samples_changed()
+
+    def _samples_changed(self):
+        """Samples were kept or removed here: the count, and My samples when it is open, show it."""
         self.show_count()
+        if self.browser is not None and self.browser.winfo_exists():
+            self.browser.refresh()
 
     def show_count(self):
         count = count_samples(samples_dir())
@@ -118,10 +124,10 @@ class Handwriting:
             try:
                 delete_samples(samples_dir())
             except DataError as error:
-                self.show_count()
+                self._samples_changed()
                 self.app.say(str(error), error=True)
                 return
-            self.show_count()
+            self._samples_changed()
             self.app.say(ngettext("Deleted {count} sample.", "Deleted {count} samples.", count).format(count=count)
                          + " " + _("Model → Use shipped weights undoes an adaptation."))
 
